@@ -1,0 +1,38 @@
+/*
+ * detect.h - every detector behind one door: the CLI hands each event to
+ * dw_detect_event() in input order and calls dw_detect_flush() at the end;
+ * alerts leave through the sink. Detectors read time from events only, so
+ * a replay gives the same alerts byte for byte.
+ */
+#ifndef DW_DETECT_DETECT_H
+#define DW_DETECT_DETECT_H
+
+#include "../core/dw.h"
+#include "../event/alert.h"
+#include "../event/event.h"
+#include "config.h"
+
+struct dw_detect;
+
+struct dw_detect_stats {
+	uint64_t events;          /* events seen */
+	uint64_t allowlisted;     /* events skipped by an allowlist */
+	uint64_t out_of_order;    /* events older than the newest seen (processed anyway) */
+	uint64_t table_evicted;   /* sum over every capped table */
+	size_t table_memuse;      /* bytes of every capped table */
+};
+
+/* Creates the detectors with cfg (copied). Alerts go to sink. */
+int dw_detect_new(struct dw_detect **out, const struct dw_config *cfg,
+		  struct dw_alert_sink sink) DW_WUR;
+void dw_detect_free(struct dw_detect *d);
+
+/* Feeds one event (borrowed for the call). */
+void dw_detect_event(struct dw_detect *d, const struct dw_event *e);
+
+/* End of input: reports every episode still open. */
+void dw_detect_flush(struct dw_detect *d);
+
+void dw_detect_stats(const struct dw_detect *d, struct dw_detect_stats *st);
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * alert.c - alert lists and the JSON rendering of the alert contract.
+ * Key order is fixed: kind, severity, first_seen, last_seen, sources,
+ * sources_total, users, users_total, attempts, successes, compromised,
+ * [destinations, bytes_out,] log, detector, evidence.
+ */
+#include "alert.h"
+
+#include <stdlib.h>
+
+#include "../core/tm.h"
+#include "event.h"
+
+void dw_alert_init(struct dw_alert *a, const char *kind, const char *severity,
+		   const char *detector)
+{
+	memset(a, 0, sizeof(*a));
+	a->kind = kind;
+	a->severity = severity;
+	a->detector = detector;
+	a->first_seen = a->last_seen = DW_TS_NONE;
+}
+
+void dw_strlist_free(struct dw_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+void dw_alert_free(struct dw_alert *a)
+{
+	dw_strlist_free(&a->sources);
+	dw_strlist_free(&a->users);
+	dw_strlist_free(&a->compromised);
+	dw_strlist_free(&a->destinations);
+}
+
+int dw_strlist_has(const struct dw_strlist *l, const char *s, size_t n)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strlen(l->v[i]) == n && memcmp(l->v[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+int dw_strlist_add(struct dw_strlist *l, const char *s, size_t n)
+{
+	char *c;
+
+	if (dw_strlist_has(l, s, n))
+		return DW_OK;
+	l->total++;
+	if (l->n >= DW_ALERT_LIST_MAX)
+		return DW_OK;
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 8;
+		char **nv = realloc(l->v, nc * sizeof(*nv));
+		if (!nv)
+			return DW_ENOMEM;
+		l->v = nv;
+		l->cap = nc;
+	}
+	c = malloc(n + 1);
+	if (!c)
+		return DW_ENOMEM;
+	memcpy(c, s, n);
+	c[n] = 0;
+	l->v[l->n++] = c;
+	return DW_OK;
+}
+
+static struct dw_evidence *ev_slot(struct dw_alert *a, const char *key)
+{
+	for (size_t i = 0; i < a->n_evidence; i++)
+		if (strcmp(a->evidence[i].key, key) == 0)
+			return &a->evidence[i];
+	if (a->n_evidence >= DW_ALERT_EVIDENCE_MAX)
+		return NULL;
+	a->evidence[a->n_evidence].key = key;
+	return &a->evidence[a->n_evidence++];
+}
+
+void dw_alert_evidence_num(struct dw_alert *a, const char *key, int64_t v)
+{
+	struct dw_evidence *e = ev_slot(a, key);
+
+	if (e) {
+		e->is_str = 0;
+		e->num = v;
+	}
+}
+
+void dw_alert_evidence_str(struct dw_alert *a, const char *key, const char *v)
+{
+	struct dw_evidence *e = ev_slot(a, key);
+
+	if (e) {
+		e->is_str = 1;
+		snprintf(e->str, sizeof(e->str), "%s", v);
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void put_key(struct dw_sb *sb, const char *k)
+{
+	dw_sb_putc(sb, ',');
+	dw_sb_json_str(sb, k, strlen(k));
+	dw_sb_putc(sb, ':');
+}
+
+static void put_list(struct dw_sb *sb, const char *k, struct dw_strlist *l)
+{
+	qsort(l->v, l->n, sizeof(*l->v), cmp_str);
+	put_key(sb, k);
+	dw_sb_putc(sb, '[');
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			dw_sb_putc(sb, ',');
+		dw_sb_json_str(sb, l->v[i], strlen(l->v[i]));
+	}
+	dw_sb_putc(sb, ']');
+}
+
+static void put_ts(struct dw_sb *sb, const char *k, int64_t ts)
+{
+	char b[DW_TM_BUFSZ];
+
+	put_key(sb, k);
+	if (ts == DW_TS_NONE) {
+		dw_sb_puts(sb, "null");
+		return;
+	}
+	/* alert times keep whole seconds unless the events had fractions */
+	dw_sb_putc(sb, '"');
+	dw_sb_put(sb, b, dw_tm_format(ts, ts % DW_NS ? 6 : 0, b));
+	dw_sb_putc(sb, '"');
+}
+
+void dw_alert_json(struct dw_alert *a, struct dw_sb *sb)
+{
+	int first = 1;
+
+	dw_sb_puts(sb, "{\"kind\":");
+	dw_sb_json_str(sb, a->kind, strlen(a->kind));
+	put_key(sb, "severity");
+	dw_sb_json_str(sb, a->severity, strlen(a->severity));
+	put_ts(sb, "first_seen", a->first_seen);
+	put_ts(sb, "last_seen", a->last_seen);
+	put_list(sb, "sources", &a->sources);
+	put_key(sb, "sources_total");
+	dw_sb_u64(sb, a->sources.total);
+	put_list(sb, "users", &a->users);
+	put_key(sb, "users_total");
+	dw_sb_u64(sb, a->users.total);
+	put_key(sb, "attempts");
+	dw_sb_u64(sb, a->attempts);
+	put_key(sb, "successes");
+	dw_sb_u64(sb, a->successes);
+	put_list(sb, "compromised", &a->compromised);
+	if (a->destinations.total)
+		put_list(sb, "destinations", &a->destinations);
+	if (a->has_bytes_out) {
+		put_key(sb, "bytes_out");
+		dw_sb_u64(sb, a->bytes_out);
+	}
+	put_key(sb, "log");
+	dw_sb_putc(sb, '[');
+	for (int i = 0; i < DW_LOG__N; i++) {
+		if (!(a->logs & (1u << i)))
+			continue;
+		if (!first)
+			dw_sb_putc(sb, ',');
+		first = 0;
+		dw_sb_json_str(sb, dw_log_name(i), strlen(dw_log_name(i)));
+	}
+	dw_sb_putc(sb, ']');
+	put_key(sb, "detector");
+	dw_sb_json_str(sb, a->detector, strlen(a->detector));
+	put_key(sb, "evidence");
+	dw_sb_putc(sb, '{');
+	for (size_t i = 0; i < a->n_evidence; i++) {
+		struct dw_evidence *e = &a->evidence[i];
+		if (i)
+			dw_sb_putc(sb, ',');
+		dw_sb_json_str(sb, e->key, strlen(e->key));
+		dw_sb_putc(sb, ':');
+		if (e->is_str)
+			dw_sb_json_str(sb, e->str, strlen(e->str));
+		else
+			dw_sb_i64(sb, e->num);
+	}
+	dw_sb_puts(sb, "}}");
+}
