@@ -12,6 +12,8 @@
 #include "../event/event.h"
 #include "config.h"
 
+/* dw_detect_new copies nothing it needs later from cfg except by value; cfg must outlive d. */
+
 struct dw_detect;
 
 struct dw_detect_stats {
@@ -22,7 +24,7 @@ struct dw_detect_stats {
 	size_t table_memuse;      /* bytes of every capped table */
 };
 
-/* Creates the detectors with cfg (copied). Alerts go to sink. */
+/* Creates the detectors with cfg (borrowed: must outlive d). Alerts go to sink. */
 int dw_detect_new(struct dw_detect **out, const struct dw_config *cfg,
 		  struct dw_alert_sink sink) DW_WUR;
 void dw_detect_free(struct dw_detect *d);
