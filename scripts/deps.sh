@@ -1,0 +1,24 @@
+#!/bin/sh
+# deps.sh - installs what dwell needs on Debian 12, as root:
+#   * the build: gcc, make, pkg-config, zlib (the only library dwell links);
+#   * for the tests and benchmarks: python3 (scenario generator) and GNU time;
+#   * the peer tools' files we test and measure against, WITHOUT installing
+#     them as services: fail2ban's annotated sample logs (conformance test)
+#     and sshguard's sshg-parser (benchmark) are unpacked from their Debian
+#     packages into build/deps/root, so no daemon starts and no firewall
+#     rule is touched. An installed fail2ban/sshguard is used as well.
+set -eu
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+	build-essential pkg-config zlib1g-dev python3 time >/dev/null
+mkdir -p build/deps
+cd build/deps
+for p in fail2ban sshguard; do
+	if ! ls ${p}_*.deb >/dev/null 2>&1; then
+		apt-get download -qq "$p" 2>/dev/null || apt-get download "$p"
+	fi
+	dpkg-deb -x ${p}_*.deb root
+done
+echo "deps: ok (peer files in build/deps/root)"

@@ -1,0 +1,364 @@
+/*
+ * main.c - the dwell command line: argument parsing and the pipeline
+ * reader -> parser -> detectors -> alert writer, for `dwell scan` and
+ * `dwell parse`. Exit status (README "Exit status"): 0 the run completed
+ * (whatever it found), 1 usage or configuration error, 2 an input could not
+ * be opened or read (reported by name; every other input was processed).
+ *
+ * Wall-clock time is used here only for the progress line and the
+ * throughput in the summary; detectors never see it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/dw.h"
+#include "../detect/detect.h"
+#include "../input/reader.h"
+#include "../output/jsonl.h"
+#include "../parse/parser.h"
+#include "cli.h"
+
+#define DWELL_VERSION "0.1.0"
+
+static struct dw_reader *g_reader;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (g_reader)
+		dw_reader_stop(g_reader);
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: dwell scan  [options] PATH... | -   find credential attacks and compromises\n"
+	      "       dwell parse [options] PATH... | -   print normalised events as JSON lines\n"
+	      "       dwell version\n"
+	      "\n"
+	      "PATH is a file, a directory (read recursively; rotated sets oldest first),\n"
+	      "a .gz file, or - for standard input.\n"
+	      "\n"
+	      "options:\n"
+	      "  -c, --config FILE     thresholds and allowlists (see etc/dwell.conf)\n"
+	      "  -s, --set KEY=VALUE   override one config key (repeatable)\n"
+	      "  -f, --format NAME     auto (default), syslog, journal-json\n"
+	      "  -y, --year N          year of RFC 3164 timestamps (default: from file mtime)\n"
+	      "  -F, --follow          keep reading appended data (tail -F); Ctrl-C to stop\n"
+	      "  -o, --output FILE     write alerts/events to FILE instead of stdout\n"
+	      "  -q, --quiet           no summary or progress on stderr\n"
+	      "      --max-line N      longest line in bytes (default 65536)\n"
+	      "      --idle-exit SECS  with --follow: stop after SECS without new data\n"
+	      "  -h, --help            this text\n",
+	      f);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct run {
+	struct dw_cli_opts *o;
+	struct dw_parser *parser;
+	struct dw_detect *detect;
+	struct dw_jsonl alerts;
+	struct dw_sb evbuf;
+	FILE *out;
+	int out_failed;
+	int64_t ts_min, ts_max;
+};
+
+static void on_event(void *ctx, const struct dw_event *e)
+{
+	struct run *r = ctx;
+
+	if (e->ts != DW_TS_NONE) {
+		if (r->ts_min == DW_TS_NONE || e->ts < r->ts_min)
+			r->ts_min = e->ts;
+		if (r->ts_max == DW_TS_NONE || e->ts > r->ts_max)
+			r->ts_max = e->ts;
+	}
+	if (r->o->cmd == DW_CMD_PARSE) {
+		if (r->out_failed)
+			return;
+		dw_event_json(e, &r->evbuf);
+		dw_sb_putc(&r->evbuf, '\n');
+		if (r->evbuf.n >= (1u << 16) || r->o->follow)
+			if (dw_sb_flush(&r->evbuf, r->out) != DW_OK ||
+			    (r->o->follow && fflush(r->out) != 0))
+				r->out_failed = 1;
+		return;
+	}
+	dw_detect_event(r->detect, e);
+}
+
+static int setup_config(struct dw_cli_opts *o, struct dw_config **cfg)
+{
+	char err[512];
+
+	if (dw_config_new(cfg) != DW_OK) {
+		fprintf(stderr, "dwell: out of memory\n");
+		return 1;
+	}
+	if (o->config && dw_config_load(*cfg, o->config, err, sizeof(err)) != DW_OK) {
+		fprintf(stderr, "dwell: config: %s\n", err);
+		return 1;
+	}
+	for (size_t i = 0; i < o->nsets; i++) {
+		char key[256];
+		const char *eq = strchr(o->sets[i], '=');
+		size_t kl = eq ? (size_t)(eq - o->sets[i]) : 0;
+		if (!eq || kl == 0 || kl >= sizeof(key)) {
+			fprintf(stderr, "dwell: --set wants KEY=VALUE, not '%s'\n", o->sets[i]);
+			return 1;
+		}
+		memcpy(key, o->sets[i], kl);
+		key[kl] = 0;
+		while (kl > 0 && key[kl - 1] == ' ')
+			key[--kl] = 0;
+		eq++;
+		while (*eq == ' ')
+			eq++;
+		if (dw_config_set(*cfg, key, eq, err, sizeof(err)) != DW_OK) {
+			fprintf(stderr, "dwell: --set %s: %s\n", o->sets[i], err);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int run_pipeline(struct dw_cli_opts *o)
+{
+	struct run r;
+	struct dw_config *cfg = NULL;
+	struct dw_reader_opts ro = {0};
+	struct dw_parse_opts po = {0};
+	struct dw_line ln;
+	int rc, status = 0, open_failed = 0;
+	double t0 = now_s(), next_progress = t0 + 0.5;
+	int progress = !o->quiet && isatty(2);
+	uint64_t n = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.ts_min = r.ts_max = DW_TS_NONE;
+	r.out = stdout;
+	dw_sb_init(&r.evbuf, (size_t)1 << 24);
+	if (o->output) {
+		r.out = fopen(o->output, "w");
+		if (!r.out) {
+			fprintf(stderr, "dwell: cannot write %s: %s\n", o->output, strerror(errno));
+			dw_sb_free(&r.evbuf);
+			return 1;
+		}
+	}
+	dw_jsonl_init(&r.alerts, r.out, o->follow);
+	ro.max_line = o->max_line;
+	ro.follow = o->follow;
+	ro.idle_exit_ms = o->idle_exit_ms;
+	po.format = o->format;
+	po.year = o->year;
+	if (setup_config(o, &cfg)) {
+		status = 1;
+		goto done;
+	}
+	if (dw_reader_new(&g_reader, &ro) != DW_OK ||
+	    dw_parser_new(&r.parser, &po, on_event, &r) != DW_OK ||
+	    (o->cmd == DW_CMD_SCAN &&
+	     dw_detect_new(&r.detect, cfg, dw_jsonl_sink(&r.alerts)) != DW_OK)) {
+		fprintf(stderr, "dwell: out of memory\n");
+		status = 1;
+		goto done;
+	}
+	for (size_t i = 0; i < o->npaths; i++)
+		if (dw_reader_add(g_reader, o->paths[i]) != DW_OK) {
+			fprintf(stderr, "dwell: out of memory\n");
+			status = 1;
+			goto done;
+		}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	while ((rc = dw_reader_next(g_reader, &ln)) != DW_EOF) {
+		if (rc == DW_EIO) {
+			fprintf(stderr, "dwell: %s: %s\n", ln.file, strerror(ln.err ? ln.err : EIO));
+			open_failed = 1;
+			continue;
+		}
+		if (rc != DW_OK)
+			break;
+		if (ln.file_start)
+			dw_parser_begin_file(r.parser, ln.file, ln.mtime);
+		dw_parser_line(r.parser, ln.p, ln.n, ln.lineno, ln.offset);
+		if (progress && (++n & 0xffff) == 0 && now_s() >= next_progress) {
+			dw_cli_progress(g_reader, r.parser, now_s() - t0);
+			next_progress = now_s() + 0.5;
+		}
+	}
+	dw_parser_flush(r.parser);
+	if (r.detect)
+		dw_detect_flush(r.detect);
+	if (dw_sb_flush(&r.evbuf, r.out) != DW_OK)
+		r.out_failed = 1;
+	if (fflush(r.out) != 0)
+		r.out_failed = 1;
+	if (progress)
+		fputs("\r\033[K", stderr);
+	if (!o->quiet) {
+		struct dw_cli_summary s = {
+			.reader = g_reader,
+			.parser = r.parser,
+			.detect = r.detect,
+			.alerts = &r.alerts,
+			.ts_min = r.ts_min,
+			.ts_max = r.ts_max,
+			.seconds = now_s() - t0,
+		};
+		dw_cli_summary(stderr, &s);
+	}
+	if (r.out_failed || r.alerts.failed)
+		fprintf(stderr, "dwell: writing output failed: %s\n", strerror(errno));
+	status = open_failed ? 2 : 0;
+done:
+	dw_detect_free(r.detect);
+	dw_parser_free(r.parser);
+	dw_reader_free(g_reader);
+	g_reader = NULL;
+	dw_config_free(cfg);
+	dw_jsonl_free(&r.alerts);
+	dw_sb_free(&r.evbuf);
+	if (r.out && r.out != stdout)
+		fclose(r.out);
+	return status;
+}
+
+static int parse_uint(const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"set", required_argument, NULL, 's'},
+		{"format", required_argument, NULL, 'f'},
+		{"year", required_argument, NULL, 'y'},
+		{"follow", no_argument, NULL, 'F'},
+		{"output", required_argument, NULL, 'o'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"max-line", required_argument, NULL, 'L'},
+		{"idle-exit", required_argument, NULL, 'I'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct dw_cli_opts o;
+	const char *cmd;
+	int c, rc;
+	long long v;
+
+	memset(&o, 0, sizeof(o));
+	if (argc < 2) {
+		usage(stderr);
+		return 1;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("dwell %s\n", DWELL_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "scan"))
+		o.cmd = DW_CMD_SCAN;
+	else if (!strcmp(cmd, "parse"))
+		o.cmd = DW_CMD_PARSE;
+	else {
+		fprintf(stderr, "dwell: unknown command '%s'\n", cmd);
+		usage(stderr);
+		return 1;
+	}
+	o.sets = calloc((size_t)argc, sizeof(*o.sets));
+	if (!o.sets)
+		return 1;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "c:s:f:y:Fo:qh", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o.config = optarg; break;
+		case 's': o.sets[o.nsets++] = optarg; break;
+		case 'f':
+			if (!strcmp(optarg, "auto"))
+				o.format = DW_FMT_AUTO;
+			else if ((o.format = dw_format_from_name(optarg)) < 0) {
+				fprintf(stderr, "dwell: unknown format '%s'\n", optarg);
+				free(o.sets);
+				return 1;
+			}
+			break;
+		case 'y':
+			if (parse_uint(optarg, 1970, 9999, &v)) {
+				fprintf(stderr, "dwell: --year wants a year, not '%s'\n", optarg);
+				free(o.sets);
+				return 1;
+			}
+			o.year = (int)v;
+			break;
+		case 'F': o.follow = 1; break;
+		case 'o': o.output = optarg; break;
+		case 'q': o.quiet = 1; break;
+		case 'L':
+			if (parse_uint(optarg, 256, 1 << 26, &v)) {
+				fprintf(stderr, "dwell: --max-line wants 256..67108864\n");
+				free(o.sets);
+				return 1;
+			}
+			o.max_line = (size_t)v;
+			break;
+		case 'I':
+			if (parse_uint(optarg, 0, 86400 * 365, &v)) {
+				fprintf(stderr, "dwell: --idle-exit wants seconds\n");
+				free(o.sets);
+				return 1;
+			}
+			o.idle_exit_ms = (int)(v * 1000);
+			break;
+		case 'h':
+			usage(stdout);
+			free(o.sets);
+			return 0;
+		default:
+			usage(stderr);
+			free(o.sets);
+			return 1;
+		}
+	}
+	o.paths = (const char **)argv + optind;
+	o.npaths = (size_t)(argc - optind);
+	if (o.npaths == 0) {
+		fprintf(stderr, "dwell: %s needs at least one PATH (or - for stdin)\n", cmd);
+		free(o.sets);
+		return 1;
+	}
+	rc = run_pipeline(&o);
+	free(o.sets);
+	return rc;
+}

@@ -1,0 +1,108 @@
+/*
+ * summary.c - the human summary on stderr at the end of every run, and the
+ * progress line while reading when stderr is a terminal. Numbers are
+ * grouped by thousands so a 3 a.m. reader sees magnitudes at a glance.
+ */
+#include <stdint.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "../core/tm.h"
+#include "cli.h"
+
+static const char *grp(uint64_t v, char *buf)
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v), k = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = tmp[i];
+	}
+	buf[k] = 0;
+	return buf;
+}
+
+void dw_cli_progress(const struct dw_reader *r, const struct dw_parser *p, double secs)
+{
+	const struct dw_reader_stats *rs = dw_reader_stats(r);
+	const struct dw_parse_stats *ps = dw_parser_stats(p);
+	char a[32], b[32];
+
+	fprintf(stderr, "\r\033[Kdwell: %s lines, %.1f MB, %s events, %.0f MB/s",
+		grp(rs->lines, a), (double)rs->bytes / 1e6, grp(ps->events, b),
+		secs > 0 ? (double)rs->bytes / 1e6 / secs : 0.0);
+}
+
+static void line_counts(FILE *f, const char *label, const uint64_t *v, int n,
+			const char *(*name)(int), int skip0)
+{
+	uint64_t total = 0;
+	char a[32];
+	int first = 1;
+
+	for (int i = 0; i < n; i++)
+		total += v[i];
+	fprintf(f, "  %-12s %s", label, grp(total, a));
+	for (int i = skip0 ? 1 : 0; i < n; i++) {
+		if (!v[i])
+			continue;
+		fprintf(f, "%s%s %s", first ? ": " : ", ", name(i), grp(v[i], a));
+		first = 0;
+	}
+	fputc('\n', f);
+}
+
+void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
+{
+	const struct dw_reader_stats *rs = dw_reader_stats(s->reader);
+	const struct dw_parse_stats *ps = dw_parser_stats(s->parser);
+	struct rusage ru;
+	char a[32], b[32], t1[DW_TM_BUFSZ], t2[DW_TM_BUFSZ];
+	double mb = (double)rs->bytes / 1e6;
+
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(f, "dwell %s: %s inputs, %s lines, %.1f MB in %.2f s (%.0f MB/s, %s lines/s), "
+		   "peak RSS %.1f MiB\n",
+		s->detect ? "scan" : "parse", grp(rs->inputs, a), grp(rs->lines, b), mb, s->seconds,
+		s->seconds > 0 ? mb / s->seconds : 0.0,
+		grp(s->seconds > 0 ? (uint64_t)((double)rs->lines / s->seconds) : 0, t1),
+		(double)ru.ru_maxrss / 1024.0);
+	if (s->ts_min != DW_TS_NONE) {
+		dw_tm_format(s->ts_min, 0, t1);
+		dw_tm_format(s->ts_max, 0, t2);
+		fprintf(f, "  %-12s %s .. %s\n", "time span", t1, t2);
+	}
+	line_counts(f, "events", ps->by_action, DW_ACT__N, dw_action_name, 0);
+	line_counts(f, "by log", ps->by_log, DW_LOG__N, dw_log_name, 0);
+	line_counts(f, "unparsed", ps->unparsed, DW_UNP__N, dw_unparsed_name, 0);
+	if (rs->too_long)
+		fprintf(f, "  %-12s %s lines skipped (longer than the line limit)\n", "too long",
+			grp(rs->too_long, a));
+	if (rs->open_errors || rs->read_errors)
+		fprintf(f, "  %-12s %s inputs could not be opened, %s read errors\n", "errors",
+			grp(rs->open_errors, a), grp(rs->read_errors, b));
+	if (rs->rotations || rs->truncations)
+		fprintf(f, "  %-12s %s rotations, %s truncations followed\n", "follow",
+			grp(rs->rotations, a), grp(rs->truncations, b));
+	if (ps->merged_lines)
+		fprintf(f, "  %-12s %s lines folded into the attempt they belong to\n", "merged",
+			grp(ps->merged_lines, a));
+	if (s->detect) {
+		struct dw_detect_stats ds;
+		fprintf(f, "  %-12s %s", "alerts", grp(s->alerts->total, a));
+		for (size_t i = 0; i < s->alerts->nkinds; i++)
+			fprintf(f, "%s%s %s", i ? ", " : ": ", s->alerts->kind[i],
+				grp(s->alerts->count[i], b));
+		fputc('\n', f);
+		dw_detect_stats(s->detect, &ds);
+		fprintf(f, "  %-12s %.1f MiB in capped tables, %s evictions", "state",
+			(double)ds.table_memuse / (1024.0 * 1024.0), grp(ds.table_evicted, a));
+		if (ds.allowlisted)
+			fprintf(f, ", %s events allowlisted", grp(ds.allowlisted, b));
+		if (ds.out_of_order)
+			fprintf(f, ", %s events out of time order", grp(ds.out_of_order, b));
+		fputc('\n', f);
+	}
+}
