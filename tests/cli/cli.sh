@@ -1,0 +1,72 @@
+#!/bin/bash
+# cli.sh - golden tests of the dwell command line: exit status, what goes to
+# stdout and stderr, inputs of every kind. Prints "ok NAME" / "not ok NAME: why".
+set -u
+cd "$(dirname "$0")/../.."
+: "${DWELL:=build/san/dwell}" "${BUILD:=build/san}"
+T=$BUILD/tmp-cli
+rm -rf "$T"; mkdir -p "$T"
+
+ok() { echo "ok cli-$1"; }
+nok() { echo "not ok cli-$1: $2"; }
+check() { # name, condition-command...
+	local name=$1; shift
+	if "$@"; then ok "$name"; else nok "$name" "failed: $*"; fi
+}
+
+cat > "$T/a.log" <<'LOG'
+Mar  7 18:53:20 bar sshd[1556]: Failed password for root from 192.0.2.113 port 52100 ssh2
+Mar  7 18:53:25 bar sshd[1557]: Accepted password for rda from 192.0.2.114 port 52101 ssh2
+LOG
+printf 'Mar  7 18:54:00 bar sshd[1600]: Failed password for invalid user zz from 192.0.2.9 port 1 ssh2\r\n' > "$T/crlf.log"
+
+# usage errors exit 1
+"$DWELL" > /dev/null 2>&1; check usage-noargs test $? -eq 1
+"$DWELL" frobnicate x > /dev/null 2>&1; check usage-badcmd test $? -eq 1
+"$DWELL" scan > /dev/null 2>&1; check usage-nopath test $? -eq 1
+"$DWELL" scan --year abc "$T/a.log" > /dev/null 2>&1; check usage-badyear test $? -eq 1
+"$DWELL" scan --bogus "$T/a.log" > /dev/null 2>&1; check usage-badopt test $? -eq 1
+"$DWELL" --help > /dev/null 2>&1; check help test $? -eq 0
+"$DWELL" version | grep -q '^dwell '; check version test $? -eq 0
+
+# a missing input: named on stderr, exit 2, the other inputs still processed
+"$DWELL" parse -y 2024 "$T/nope.log" "$T/a.log" > "$T/out" 2> "$T/err"; rc=$?
+check missing-exit2 test $rc -eq 2
+check missing-named grep -q 'nope.log' "$T/err"
+check missing-rest-read test "$(wc -l < "$T/out")" -eq 2
+
+# stdout carries only JSON lines; the summary goes to stderr
+"$DWELL" parse -y 2024 "$T/a.log" > "$T/out" 2> "$T/err"
+check parse-json-only python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$T/out"
+check parse-summary-stderr grep -q 'lines' "$T/err"
+check parse-fields grep -q '"ts":"2024-03-07T18:53:20Z","log":"sshd"' "$T/out"
+"$DWELL" parse -q -y 2024 "$T/a.log" > /dev/null 2> "$T/err"
+check quiet test ! -s "$T/err"
+
+# stdin, gzip, CRLF, directory
+"$DWELL" parse -q -y 2024 - < "$T/a.log" > "$T/out"; check stdin test "$(wc -l < "$T/out")" -eq 2
+gzip -c "$T/a.log" > "$T/a.log.1.gz"
+"$DWELL" parse -q -y 2024 "$T/a.log.1.gz" > "$T/out"; check gzip test "$(wc -l < "$T/out")" -eq 2
+"$DWELL" parse -q -y 2024 "$T/crlf.log" > "$T/out"
+check crlf grep -q '"user":"zz","src_ip":"192.0.2.9","src_port":1,' "$T/out"
+mkdir -p "$T/dir/sub"; cp "$T/a.log" "$T/dir/sub/x.log"; cp "$T/crlf.log" "$T/dir/y.log"
+"$DWELL" parse -q -y 2024 "$T/dir" > "$T/out"; check directory test "$(wc -l < "$T/out")" -eq 3
+
+# scan: exit 0 with or without findings; stdout only alerts
+"$DWELL" scan -q -y 2024 "$T/a.log" > "$T/out"; check scan-exit0 test $? -eq 0
+check scan-no-alerts test ! -s "$T/out"
+"$DWELL" scan -q -y 2024 -o "$T/alerts.json" "$T/a.log"; check scan-output-file test -f "$T/alerts.json"
+
+# determinism: the same input twice gives the same bytes
+if [ -f tests/data/auth-sample.log ]; then
+	"$DWELL" scan -q tests/data/auth-sample.log > "$T/s1"
+	"$DWELL" scan -q tests/data/auth-sample.log > "$T/s2"
+	check scan-deterministic cmp -s "$T/s1" "$T/s2"
+	check scan-sample-finds test -s "$T/s1"
+fi
+
+# hostile input never crashes and is counted
+head -c 200000 /dev/urandom > "$T/garbage.bin" 2>/dev/null
+"$DWELL" scan -y 2024 "$T/garbage.bin" > "$T/out" 2> "$T/err"; rc=$?
+check garbage-no-crash test $rc -eq 0
+check garbage-counted grep -q 'unparsed' "$T/err"
