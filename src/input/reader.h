@@ -15,8 +15,10 @@
  * dw_reader_next() reports it once (DW_EIO, with ln->file naming it and
  * ln->err the errno) and goes on with the next input.
  *
- * Memory: one read buffer of max_line + 64 KiB per reader, plus one path
- * per input; nothing is allocated per line.
+ * Memory: one read buffer of max_line + 64 KiB per reader (plus 64 KiB of
+ * compressed input and zlib's ~40 KiB inflate state for .gz), plus one path
+ * per input; nothing is allocated per line. reader.c's top comment gives
+ * the rotation order and which files --follow follows.
  */
 #ifndef DW_INPUT_READER_H
 #define DW_INPUT_READER_H
@@ -55,7 +57,11 @@ struct dw_reader_stats {
 	uint64_t truncations; /* follow: a file shrank and was read again from the start */
 };
 
-/* Creates a reader. Returns DW_OK and an owned reader (free with dw_reader_free). */
+/*
+ * Creates a reader (o may be NULL: defaults). Returns DW_OK and an owned
+ * reader (free with dw_reader_free), DW_ENOMEM, or DW_EINVAL when max_line
+ * exceeds 1 GiB.
+ */
 int dw_reader_new(struct dw_reader **out, const struct dw_reader_opts *o) DW_WUR;
 void dw_reader_free(struct dw_reader *r);
 
@@ -75,7 +81,13 @@ int dw_reader_add(struct dw_reader *r, const char *path) DW_WUR;
  */
 int dw_reader_next(struct dw_reader *r, struct dw_line *ln) DW_WUR;
 
-/* Asks a follow-mode reader to finish (async-signal-safe: sets a flag). */
+/*
+ * Asks the reader to finish (async-signal-safe: sets a flag). The next
+ * dw_reader_next() calls deliver the lines a follow-mode reader already read
+ * but held (a last line without newline) and then return DW_EOF; in a batch
+ * run the rest of the input is skipped. A follow sleep or a wait on a pipe
+ * notices the flag within 50 ms, whether or not the signal restarts read(2).
+ */
 void dw_reader_stop(struct dw_reader *r);
 
 const struct dw_reader_stats *dw_reader_stats(const struct dw_reader *r);
