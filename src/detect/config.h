@@ -1,17 +1,104 @@
 /*
- * config.h - detector thresholds and allowlists: defaults, and a config file
- * that overrides them (documented, with every default, in etc/dwell.conf).
- * OWNED BY THE DETECTORS; this first version only fixes the entry points the
- * CLI calls.
+ * config.h - detector thresholds, limits and allowlists: the defaults, and a
+ * config file that overrides them. etc/dwell.conf documents every key with
+ * its default; config.c holds the same defaults, and a unit test loads the
+ * file over a fresh config and checks that nothing changed.
+ *
+ * File format: "[section]" lines, then "key = value" lines (the key is
+ * "section.key"); "section.key = value" also works outside any section.
+ * "#" starts a comment. Durations take a unit: 30s, 20m, 2h, 7d (a bare
+ * number is seconds). Booleans: yes/no, true/false, on/off, 1/0. Lists
+ * (allow.ips, allow.users) are comma-separated and repeated keys append.
+ * An unknown key or a bad value is an error naming file:line.
+ *
+ * The struct is public so detectors read fields directly; set it only
+ * through dw_config_set/dw_config_load so values stay in their ranges.
  */
 #ifndef DW_DETECT_CONFIG_H
 #define DW_DETECT_CONFIG_H
 
 #include "../core/dw.h"
+#include "../core/ip.h"
+#include "../core/sb.h"
 
-struct dw_config;
+/* Most allowlist entries of each kind (allow.ips, allow.users). */
+#define DW_CONFIG_ALLOW_MAX 4096
 
-/* Allocates a config holding the defaults. Free with dw_config_free. */
+struct dw_config {
+	/* [limits]: entries of each capped table (see src/detect/source.c). */
+	uint32_t lim_sources;   /* per-source state, and the episode queue */
+	uint32_t lim_users;     /* per-user state */
+	uint32_t lim_pairs;     /* (source, user) failure pairs */
+	uint32_t lim_known;     /* (user, source) pairs with a clean success */
+	uint32_t lim_pending;   /* recent suspicious successes awaiting judgement */
+	uint32_t lim_compromised; /* (user, source) pairs already reported */
+
+	/* [allow] */
+	struct dw_cidr *allow_nets; /* addresses and CIDRs, checked linearly */
+	size_t n_allow_nets;
+	char **allow_users;         /* normalised keys, kept sorted */
+	size_t n_allow_users;
+
+	/* [episode] (times in ns) */
+	int64_t idle;        /* quiet time that closes a source's attack episode */
+	int64_t forget;      /* quiet time after which a non-attack episode is forgotten */
+	int64_t horizon;     /* how long after an attack a success is judged against it */
+	int64_t typo_window; /* failure then success within this = a typo */
+	uint32_t typo_max;   /* at most this many failures before the success */
+	uint32_t benign_redeemed_pct; /* >= this % of failing users typo-redeemed: not an attack */
+
+	/* [bruteforce] */
+	int bf_enabled;
+	uint32_t bf_min_failures;
+	uint32_t bf_max_users;
+
+	/* [spray] */
+	int spray_enabled;
+	uint32_t spray_min_users;
+	uint32_t spray_max_per_user;
+
+	/* [stuffing] */
+	int stuff_enabled;
+	uint32_t stuff_min_users;
+	uint32_t stuff_max_per_user;
+	uint32_t stuff_unknown_pct;
+
+	/* [slow] */
+	int64_t slow_min_duration;
+	uint32_t slow_min_failures;
+
+	/* [stale] */
+	int stale_enabled;
+	uint32_t stale_min_failures;
+	int64_t stale_min_duration;
+	int64_t stale_min_interval;
+	uint32_t stale_regular_pct;
+
+	/* [distributed] */
+	int dist_enabled;
+	int64_t dist_bucket;
+	int64_t dist_window;
+	int64_t dist_slow_window;
+	int64_t dist_baseline;
+	uint32_t dist_min_sources;
+	uint32_t dist_min_users;
+	uint32_t dist_slow_min_sources;
+	uint32_t dist_slow_min_users;
+	uint32_t dist_active_sources;
+	uint32_t dist_quiet_per_hour;
+	double dist_sigma;
+	int dist_private;
+
+	/* [compromise] */
+	int comp_enabled;
+	int comp_password_only;
+	uint32_t comp_established_users;
+	int comp_known_subnet;     /* a clean success also teaches the source's /24 (/64) */
+	int64_t comp_learn;        /* first stretch of the input: private successes only teach */
+	uint32_t comp_brute_user_failures; /* a brute force targets users it failed this often */
+};
+
+/* Allocates a config holding the defaults. Returns DW_OK or DW_ENOMEM; free with dw_config_free. */
 int dw_config_new(struct dw_config **out) DW_WUR;
 void dw_config_free(struct dw_config *c);
 
@@ -21,8 +108,20 @@ void dw_config_free(struct dw_config *c);
  */
 int dw_config_load(struct dw_config *c, const char *path, char *err, size_t errsz) DW_WUR;
 
-/* Sets one "section.key" to a value, as a config line would. */
+/*
+ * Sets one "section.key" to a value, as a config line would (lists append).
+ * Returns DW_OK, or DW_EINVAL with a message in err.
+ */
 int dw_config_set(struct dw_config *c, const char *key, const char *value, char *err,
 		  size_t errsz) DW_WUR;
+
+/* Appends every key and its current value, one "key = value" line each, to sb. */
+void dw_config_dump(const struct dw_config *c, struct dw_sb *sb);
+
+/* 1 if ip is in allow.ips (address or CIDR). */
+int dw_config_allow_ip(const struct dw_config *c, const struct dw_ip *ip);
+
+/* 1 if the normalised user key u[0..n) is in allow.users. */
+int dw_config_allow_user(const struct dw_config *c, const char *u, size_t n);
 
 #endif

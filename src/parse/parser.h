@@ -18,6 +18,11 @@
  *
  * Bad records never stop parsing: each is counted in stats.unparsed by
  * reason and skipped.
+ *
+ * Files of this layer: parser.c (this API, sniffing, dispatch), syslog.c
+ * (header styles, year inference), journal.c (journalctl -o json), sshd.c
+ * (stateless message classifier), sshd_conn.c (attempt merger: the rules
+ * for what counts as one guess are at its top).
  */
 #ifndef DW_PARSE_PARSER_H
 #define DW_PARSE_PARSER_H
@@ -45,8 +50,10 @@ enum dw_unparsed {
 };
 
 struct dw_parse_opts {
-	int format; /* enum dw_format */
-	int year;   /* RFC 3164 year; 0 = infer from the file's mtime */
+	int format;         /* enum dw_format */
+	int year;           /* RFC 3164 year; 0 = infer from the file's mtime */
+	int32_t utc_offset; /* seconds east of UTC of zone-less (RFC 3164) times; 0 = UTC */
+	size_t conn_cap;    /* sshd connections tracked at once; 0 = 65,536 (about 27 MiB) */
 };
 
 struct dw_parse_stats {
@@ -68,7 +75,12 @@ int dw_parser_new(struct dw_parser **out, const struct dw_parse_opts *o, dw_even
 		  void *ctx) DW_WUR;
 void dw_parser_free(struct dw_parser *p);
 
-/* Tells the parser a new input starts (name borrowed until dw_parser_free; mtime in ns). */
+/*
+ * Tells the parser a new input starts (name borrowed until dw_parser_free;
+ * mtime in ns, 0 for standard input). Resets the format sniffing, the RFC
+ * 3164 year inference and the time-order check; sshd connection state is
+ * kept (a connection may continue in the next, rotated, file).
+ */
 void dw_parser_begin_file(struct dw_parser *p, const char *file, int64_t mtime);
 
 /* Parses one line (borrowed for the call). */
@@ -79,6 +91,9 @@ void dw_parser_line(struct dw_parser *p, const char *line, size_t n, uint64_t li
 void dw_parser_flush(struct dw_parser *p);
 
 const struct dw_parse_stats *dw_parser_stats(const struct dw_parser *p);
+
+/* Bytes the parser allocated (fixed after dw_parser_new). */
+size_t dw_parser_memuse(const struct dw_parser *p);
 
 /* Names for summaries and JSON: "syslog", ...; "empty", "binary", ... */
 const char *dw_format_name(int format);

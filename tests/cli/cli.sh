@@ -70,3 +70,13 @@ head -c 200000 /dev/urandom > "$T/garbage.bin" 2>/dev/null
 "$DWELL" scan -y 2024 "$T/garbage.bin" > "$T/out" 2> "$T/err"; rc=$?
 check garbage-no-crash test $rc -eq 0
 check garbage-counted grep -q 'unparsed' "$T/err"
+
+# follow: appended lines and a rotated-in file are read once each, then idle exit
+head -1 "$T/a.log" > "$T/f.log"
+"$DWELL" parse -q -y 2024 -F --idle-exit 2 "$T/f.log" > "$T/out" &
+pid=$!
+sleep 0.5; tail -1 "$T/a.log" >> "$T/f.log"
+sleep 0.5; mv "$T/f.log" "$T/f.log.1"; cat "$T/crlf.log" > "$T/f.log"
+wait $pid; rc=$?
+check follow-exit0 test $rc -eq 0
+check follow-lines test "$(wc -l < "$T/out")" -eq 3

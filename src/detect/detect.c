@@ -1,0 +1,264 @@
+/*
+ * detect.c - the detectors' front door (see detect.h and internal.h for the
+ * file map): allowlists, the event clock, bucket ticks, and the alert batch.
+ *
+ * Clock: now = the newest event time seen; an older event is counted in
+ * stats.out_of_order and processed with its own time for its own state but
+ * never moves the clock back. Time advances in buckets of
+ * distributed.bucket (10 min): when an event falls in a later bucket, each
+ * bucket in between is ticked in order (distributed windows, campaign
+ * state, then the episode queue: episodes quiet for episode.idle close).
+ * A gap in the data is ticked bucket by bucket until every window is empty
+ * (slow_window / bucket + 2 ticks at most), then jumped over.
+ * Events without a time are counted and ignored.
+ *
+ * Alerts: detectors push finished alerts into the batch; at the end of each
+ * dw_detect_event / dw_detect_flush call the batch is sorted by first_seen,
+ * kind and first source (byte order) and emitted. Everything depends only
+ * on the events, so the same input gives the same alerts in the same order.
+ *
+ * Memory: the batch holds the alerts of one call (a handful); tables and
+ * rings are accounted in source.c, distributed.c and compromise.c.
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+
+uint64_t dw_detect_hash(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	/* final mix so low bits depend on every byte */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+size_t dw_detect_src_text(const void *key, size_t klen, char *buf, size_t bufsz)
+{
+	const uint8_t *k = key;
+	struct dw_ip ip;
+	size_t n;
+
+	if (klen == 5 && k[0] == 4) {
+		memset(&ip, 0, sizeof(ip));
+		memcpy(&ip, k, 5);
+		return dw_ip_format(&ip, buf);
+	}
+	if (klen == 17 && k[0] == 6) {
+		memcpy(&ip, k, 17);
+		return dw_ip_format(&ip, buf);
+	}
+	n = klen > 1 ? klen - 1 : 0;
+	if (n >= bufsz)
+		n = bufsz - 1;
+	memcpy(buf, k + 1, n);
+	buf[n] = 0;
+	return n;
+}
+
+int dw_detect_new(struct dw_detect **out, const struct dw_config *cfg, struct dw_alert_sink sink)
+{
+	struct dw_detect *d = calloc(1, sizeof(*d));
+	int rc;
+
+	*out = NULL;
+	if (!d)
+		return DW_ENOMEM;
+	d->cfg = cfg;
+	d->sink = sink;
+	d->now = DW_TS_NONE;
+	d->bucket = -1;
+	d->bucket_ns = cfg->dist_bucket;
+	if ((rc = dw_source_init(d)) != DW_OK || (rc = dw_dist_init(d)) != DW_OK ||
+	    (rc = dw_comp_init(d)) != DW_OK)
+		goto fail;
+	*out = d;
+	return DW_OK;
+fail:
+	dw_detect_free(d);
+	return rc;
+}
+
+static void batch_clear(struct dw_detect *d)
+{
+	for (size_t i = 0; i < d->batch.n; i++)
+		dw_alert_free(&d->batch.v[i]);
+	d->batch.n = 0;
+}
+
+void dw_detect_free(struct dw_detect *d)
+{
+	if (!d)
+		return;
+	batch_clear(d);
+	free(d->batch.v);
+	dw_comp_free(d);
+	dw_dist_free(d);
+	dw_source_free(d);
+	free(d);
+}
+
+void dw_detect_push(struct dw_detect *d, struct dw_alert *a)
+{
+	if (d->batch.n == d->batch.cap) {
+		size_t nc = d->batch.cap ? d->batch.cap * 2 : 8;
+		struct dw_alert *nv = realloc(d->batch.v, nc * sizeof(*nv));
+		if (!nv) {
+			d->alerts_dropped++;
+			dw_alert_free(a);
+			return;
+		}
+		d->batch.v = nv;
+		d->batch.cap = nc;
+	}
+	d->batch.v[d->batch.n++] = *a;
+	memset(a, 0, sizeof(*a));
+}
+
+static const char *min_member(const struct dw_strlist *l)
+{
+	const char *m = "";
+
+	for (size_t i = 0; i < l->n; i++)
+		if (i == 0 || strcmp(l->v[i], m) < 0)
+			m = l->v[i];
+	return m;
+}
+
+static int cmp_alert(const void *x, const void *y)
+{
+	const struct dw_alert *a = x, *b = y;
+	int r;
+
+	if (a->first_seen != b->first_seen)
+		return a->first_seen < b->first_seen ? -1 : 1;
+	if ((r = strcmp(a->kind, b->kind)) != 0)
+		return r;
+	if ((r = strcmp(min_member(&a->sources), min_member(&b->sources))) != 0)
+		return r;
+	if ((r = strcmp(min_member(&a->users), min_member(&b->users))) != 0)
+		return r;
+	return strcmp(a->detector, b->detector);
+}
+
+/*
+ * dw_alert_json qsorts each list; give empty lists a (tiny) array so that
+ * qsort never sees a null pointer, which UBSan rejects even for 0 members.
+ */
+static void lists_nonnull(struct dw_alert *a)
+{
+	struct dw_strlist *l[] = {&a->sources, &a->users, &a->compromised, &a->destinations};
+
+	for (size_t i = 0; i < DW_ARRAY_LEN(l); i++)
+		if (!l[i]->v && (l[i]->v = malloc(sizeof(char *))) != NULL)
+			l[i]->cap = 1;
+}
+
+static void batch_emit(struct dw_detect *d)
+{
+	if (d->batch.n == 0)
+		return;
+	for (size_t i = 0; i < d->batch.n; i++)
+		lists_nonnull(&d->batch.v[i]);
+	/* qsort is not stable; the key above is total for distinct alerts */
+	qsort(d->batch.v, d->batch.n, sizeof(d->batch.v[0]), cmp_alert);
+	for (size_t i = 0; i < d->batch.n; i++)
+		if (d->sink.emit)
+			d->sink.emit(d->sink.ctx, &d->batch.v[i]);
+	batch_clear(d);
+}
+
+/* Ticks every bucket boundary up to (not including) bucket b. */
+static void advance(struct dw_detect *d, int64_t b)
+{
+	int64_t steps = 0;
+
+	if (d->bucket < 0) {
+		d->bucket = b;
+		return;
+	}
+	while (d->bucket < b) {
+		if (steps > d->ring_len + 1) {
+			/* every window is empty by now: jump over the rest of the gap */
+			d->bucket = b;
+			dw_source_expire(d, b * d->bucket_ns, 0);
+			break;
+		}
+		dw_dist_tick(d, d->bucket, 0);
+		d->bucket++;
+		dw_source_expire(d, d->bucket * d->bucket_ns, 0);
+		steps++;
+	}
+}
+
+static int allowlisted(const struct dw_detect *d, const struct dw_event *e)
+{
+	const struct dw_config *c = d->cfg;
+
+	if (c->n_allow_nets && e->src_ip.fam && dw_config_allow_ip(c, &e->src_ip))
+		return 1;
+	if (c->n_allow_users && e->user.n && dw_config_allow_user(c, e->user.p, e->user.n))
+		return 1;
+	return 0;
+}
+
+void dw_detect_event(struct dw_detect *d, const struct dw_event *e)
+{
+	uint8_t key[DW_SRC_KEY_MAX];
+	size_t klen;
+
+	d->st.events++;
+	if (e->ts == DW_TS_NONE || e->ts < 0)
+		return;
+	if (d->now == DW_TS_NONE)
+		d->first_ts = e->ts;
+	if (d->now != DW_TS_NONE && e->ts < d->now)
+		d->st.out_of_order++;
+	else
+		d->now = e->ts;
+	advance(d, d->now / d->bucket_ns);
+
+	if (e->action == DW_ACT_AUTH_FAILURE || e->action == DW_ACT_AUTH_SUCCESS) {
+		if (allowlisted(d, e)) {
+			d->st.allowlisted++;
+		} else if ((klen = dw_source_key(e, key)) != 0) {
+			if (e->action == DW_ACT_AUTH_FAILURE)
+				dw_source_failure(d, e, key, klen);
+			else
+				dw_source_success(d, e, key, klen);
+		}
+	}
+	batch_emit(d);
+}
+
+void dw_detect_flush(struct dw_detect *d)
+{
+	if (d->bucket >= 0) {
+		dw_dist_tick(d, d->bucket, 1);
+		dw_source_expire(d, d->now, 1);
+	}
+	batch_emit(d);
+}
+
+void dw_detect_stats(const struct dw_detect *d, struct dw_detect_stats *st)
+{
+	struct dw_table *t[] = {d->src, d->pair, d->user, d->known, d->queue, d->comp};
+
+	*st = d->st;
+	st->table_evicted = d->pend_overwritten;
+	st->table_memuse = d->pend_cap * sizeof(struct dw_pend) +
+			   (size_t)d->ring_len * (4 * sizeof(int32_t) + sizeof(uint32_t));
+	for (size_t i = 0; i < DW_ARRAY_LEN(t); i++) {
+		if (!t[i])
+			continue;
+		st->table_evicted += dw_table_evicted(t[i]);
+		st->table_memuse += dw_table_memuse(t[i]);
+	}
+}

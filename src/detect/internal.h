@@ -1,0 +1,369 @@
+/*
+ * internal.h - what the detector files share (not a public header: only
+ * src/detect/ and the detector unit tests include it).
+ *
+ * One struct dw_detect holds every table; the files divide the work:
+ *   detect.c      entry points, allowlists, event clock and bucket ticks,
+ *                 the alert batch (sorted, then emitted)
+ *   source.c      per-source / per-user / pair / known-pair state, what one
+ *                 failure or success does to it, the episode queue
+ *   classify.c    per-source classification and the per-source alerts
+ *                 (brute_force, password_spray, credential_stuffing,
+ *                 stale_credentials, and their .slow forms)
+ *   window.c      exact sliding-window distinct counters and EWMA baselines
+ *   distributed.c tenant-wide windows, campaigns, attribution
+ *   compromise.c  success judgement, the pending-success ring, the
+ *                 account_compromise alert
+ *
+ * Times are event times in ns. "Episode" = the failures of one source since
+ * its last report or since it was last forgotten; pairs and users carry the
+ * episode number (epoch) of their source so a new episode needs no sweep.
+ */
+#ifndef DW_DETECT_INTERNAL_H
+#define DW_DETECT_INTERNAL_H
+
+#include "../core/table.h"
+#include "detect.h"
+
+/* Table key sizes (bytes). Longer keys are stored as prefix + digest by the table. */
+#define DW_SRC_KEY_MAX 48  /* dw_ip_key (5 or 17 bytes) or 'n' + host name (cut at 40) */
+#define DW_SRC_NAME_MAX 40
+#define DW_PAIR_KEY_MAX 64 /* [source key length][source key][user] */
+#define DW_USER_KEY_MAX 32 /* user key (equality only; names are printed from pair keys) */
+#define DW_KNOWN_KEY_MAX 32
+#define DW_PEND_USER_MAX 96
+#define DW_CAMP_RING 8
+
+/* Classification of a source's episode. */
+enum dw_class {
+	DW_CL_NONE = 0,
+	DW_CL_BENIGN, /* failures explained by typos followed by success */
+	DW_CL_STALE,
+	DW_CL_BRUTE,
+	DW_CL_SPRAY,
+	DW_CL_STUFF,
+	DW_CL_DIST, /* only as the kind of a campaign */
+};
+
+static inline int dw_class_is_attack(int c)
+{
+	return c == DW_CL_BRUTE || c == DW_CL_SPRAY || c == DW_CL_STUFF || c == DW_CL_DIST;
+}
+
+struct dw_pair;
+
+/* Source flags */
+enum {
+	DW_SF_LIVE = 1u << 0,    /* the open episode is already recognised as an attack */
+	DW_SF_LOUD = 1u << 1,    /* more than quiet_per_hour failures in some hour of the episode */
+	DW_SF_PRIVATE = 1u << 2, /* RFC 1918 / ULA / loopback address */
+	DW_SF_QUEUED = 1u << 3,  /* in the episode queue */
+	DW_SF_ABSORB = 1u << 4,  /* transient, while a campaign closes: it is the campaign's */
+};
+
+#define DW_IVL_N 8
+
+struct dw_src {
+	struct dw_pair *pairs;   /* this source's pairs, newest first */
+	int64_t first_fail;      /* episode; meaningful when fails > 0 */
+	int64_t last_fail;
+	int64_t last_succ;       /* last success in the episode (DW_TS_NONE if none) */
+	int64_t rep_until;       /* reported attack: its successes are judged until then */
+	uint64_t att_id;         /* id of the open (or last reported) attack of this source */
+	int64_t bucket_last;     /* distributed: last bucket it was counted in (-1 none) */
+	uint32_t epoch;
+	uint32_t fails;          /* failures (count-weighted) in the episode */
+	uint32_t users;          /* distinct users failed in the episode */
+	uint32_t red_users;      /* ... of which a typo (failure then success) explains */
+	uint32_t red_fails;
+	uint32_t unk_users;      /* distinct users failed with reason unknown_user */
+	uint32_t maxpu;          /* most failures against one user */
+	uint32_t nouser_fails;   /* failures without a user name */
+	uint32_t succ;           /* successes in the episode */
+	uint32_t good_users;     /* distinct users with a clean success from here (ever) */
+	uint32_t hour;           /* quiet check: clock hour of hour_n */
+	uint32_t hour_n;
+	uint32_t camp;           /* campaign it takes part in (0 none) */
+	uint32_t camp_fails;
+	uint32_t logs;           /* bit per dw_log of its failures */
+	uint16_t reasons;        /* bit per dw_reason of its failures */
+	uint8_t flags;           /* DW_SF_* */
+	uint8_t live_kind;       /* class when it became live */
+	uint8_t rep_kind;        /* class of its last report */
+	uint8_t ivl_n, ivl_pos;
+	uint32_t ivl[DW_IVL_N];  /* last intervals between failures, seconds */
+};
+
+/* Pair flags */
+enum {
+	DW_PF_REDEEMED = 1u << 0, /* a typo: the failures were followed by a success */
+	DW_PF_UNKNOWN = 1u << 1,  /* failed as unknown_user */
+	DW_PF_COMP = 1u << 2,     /* a success of this pair was reported as a compromise */
+	DW_PF_LONG = 1u << 3,     /* key was longer than the table keeps: user name cut */
+	DW_PF_PWSUCC = 1u << 4,   /* its last success used a password (a guess can explain it) */
+};
+
+struct dw_pair {
+	struct dw_src *src;       /* owner (NULL once the source was evicted) */
+	struct dw_pair *prev, *next;
+	int64_t first_fail, last_fail, succ_ts;
+	uint32_t epoch;           /* episode of src these counts belong to */
+	uint32_t fails;
+	uint16_t since_succ;      /* failures since the last success (saturating) */
+	uint8_t flags;            /* DW_PF_* */
+	uint8_t srclen;           /* length of the source key inside the pair key */
+};
+
+struct dw_user {
+	int64_t last_fail;
+	uint64_t fh[2];          /* the last two distinct sources that failed for it (hash) */
+	int64_t ft[2];           /* ... and when */
+	int64_t att_ts;          /* last failure from a recognised attack */
+	uint64_t att_id;         /* that attack */
+	int64_t last_clean;      /* last clean success */
+	int64_t bucket_last;     /* distributed: last bucket it was counted in (-1 none) */
+	int64_t camp_ts;         /* last failure from a campaign participant */
+	uint64_t comp_id;        /* attack of the last compromise reported for it */
+	uint32_t camp;
+	uint8_t att_kind;
+	uint8_t att_keylen;
+	uint8_t att_key[18];     /* source key of that attack (cut for long names) */
+};
+
+struct dw_known {
+	int64_t first, last;
+};
+
+struct dw_qent {
+	int64_t last_fail;
+};
+
+struct dw_comp {
+	uint64_t att_id;
+	int64_t ts;
+};
+
+/* A suspicious success kept until an attack explains it or it is overwritten. */
+struct dw_pend {
+	int64_t ts;
+	uint32_t logs;
+	uint8_t done;
+	uint8_t srclen;
+	uint8_t ulen;
+	uint8_t ucut; /* user name was longer than kept */
+	uint8_t src[DW_SRC_KEY_MAX];
+	char user[DW_PEND_USER_MAX];
+};
+
+/* Exact distinct count over a sliding window of buckets (window.c). */
+struct dw_wcount {
+	int64_t len;      /* window length in buckets */
+	int64_t count;    /* distinct members in the window ending at the current bucket */
+	int32_t *expire;  /* ring: members leaving the window at that bucket */
+};
+
+/* Bias-corrected exponentially weighted mean and variance (window.c). */
+struct dw_ewma {
+	double alpha, m, m2, decay; /* decay = (1-alpha)^n */
+	uint64_t n;
+};
+
+enum dw_camp_state { DW_CAMP_FREE = 0, DW_CAMP_OPEN, DW_CAMP_REPORTED, DW_CAMP_DISCARDED };
+
+struct dw_camp {
+	uint32_t id;
+	int state;
+	int slow_window;       /* opened by the slow (long) window */
+	int64_t start;         /* earliest failure that may belong to it (window start) */
+	int64_t opened;        /* boundary time it opened */
+	int64_t first_seen, last_seen; /* of the attributed failures (set at close) */
+	int64_t last_active;   /* last boundary at which it was still elevated */
+	double base_s, base_u, sigma_s; /* baseline of the opening window */
+	int64_t peak_s, peak_u;
+};
+
+struct dw_batch {
+	struct dw_alert *v;
+	size_t n, cap;
+};
+
+struct dw_detect {
+	const struct dw_config *cfg;
+	struct dw_alert_sink sink;
+
+	struct dw_table *src;   /* source key -> struct dw_src */
+	struct dw_table *pair;  /* [len][source key][user] -> struct dw_pair */
+	struct dw_table *user;  /* user -> struct dw_user */
+	struct dw_table *known; /* [len][user][source key] -> struct dw_known */
+	struct dw_table *queue; /* source key -> struct dw_qent, LRU order = last failure order */
+	struct dw_table *comp;  /* [len][user][source key] -> struct dw_comp */
+
+	struct dw_pend *pend;   /* ring of lim_pending */
+	size_t pend_cap, pend_head, pend_n;
+	uint64_t pend_overwritten;
+
+	/* clock */
+	int64_t now;            /* newest event time seen (DW_TS_NONE before the first) */
+	int64_t first_ts;       /* time of the first event */
+	int64_t bucket;         /* current bucket index (now / bucket length) */
+	int64_t bucket_ns;
+
+	/* distributed */
+	int64_t ring_len;       /* buckets kept: slow window + 1 */
+	struct dw_wcount ws_src, ws_user, wl_src, wl_user; /* short and long windows */
+	uint32_t *attempts;     /* ring: eligible failures per bucket */
+	struct dw_ewma b_ss, b_su, b_ls, b_lu; /* baselines: short/long x sources/users */
+	struct dw_camp camps[DW_CAMP_RING];
+	uint32_t camp_next;     /* next campaign id */
+	struct dw_camp *open;   /* the open campaign or NULL */
+	int64_t last_camp_end;  /* last_seen of the last reported campaign */
+
+	struct dw_batch batch;
+	uint64_t next_seq;
+
+	struct dw_detect_stats st;
+	uint64_t alerts_dropped; /* allocation failures while building alerts */
+};
+
+/* ---- detect.c ---- */
+/* Takes ownership of a (its lists); the alert is emitted at the end of the current call. */
+void dw_detect_push(struct dw_detect *d, struct dw_alert *a);
+/* Formats a source key as text into buf (>= DW_IP_BUFSZ bytes); returns the length. */
+size_t dw_detect_src_text(const void *key, size_t klen, char *buf, size_t bufsz);
+/* FNV-1a 64 of p[0..n): fixed, so every run hashes alike. */
+uint64_t dw_detect_hash(const void *p, size_t n);
+
+/* ---- source.c ---- */
+int dw_source_init(struct dw_detect *d) DW_WUR;
+void dw_source_free(struct dw_detect *d);
+/* Builds the source key of e into key (DW_SRC_KEY_MAX bytes); returns its length (0: none). */
+size_t dw_source_key(const struct dw_event *e, uint8_t *key);
+void dw_source_failure(struct dw_detect *d, const struct dw_event *e, const uint8_t *key,
+		       size_t klen);
+void dw_source_success(struct dw_detect *d, const struct dw_event *e, const uint8_t *key,
+		       size_t klen);
+/* Closes the episodes that have been quiet for cfg->idle at time now (all of them if flush). */
+void dw_source_expire(struct dw_detect *d, int64_t now, int flush);
+/* Closes s's episode if quiet for episode.idle at now, else puts it back in the queue. */
+void dw_source_requeue(struct dw_detect *d, struct dw_src *s, const uint8_t *key, size_t klen,
+		       int64_t now);
+/* Starts a new episode for s (counters to zero, epoch + 1). */
+void dw_source_reset(struct dw_detect *d, struct dw_src *s);
+/* Builds a pair key for (source key, user) into buf (DW_PAIR_KEY_MAX + 300 bytes); returns length. */
+size_t dw_source_pair_key(const uint8_t *skey, size_t sklen, const char *u, size_t un,
+			  uint8_t *buf);
+/* User name of a pair (points into the table's key); *cut set if it was truncated. */
+const char *dw_source_pair_user(const struct dw_detect *d, const struct dw_pair *p, size_t *n);
+/* Builds a [len][user][source] key into buf (DW_USER_MAX + DW_SRC_KEY_MAX + 2); returns length. */
+size_t dw_source_us_key(const char *u, size_t un, const uint8_t *skey, size_t sklen,
+			uint8_t *buf);
+/* 1 if source key skey has had a clean success for user u (or is an established source). */
+int dw_source_known(struct dw_detect *d, const struct dw_src *s, const uint8_t *skey,
+		    size_t sklen, const char *u, size_t un);
+/* Teaches (user u, source skey) and its subnet as known; 1 if the pair was new. */
+int dw_source_learn(struct dw_detect *d, const char *u, size_t un, const uint8_t *skey,
+		    size_t sklen, int64_t ts);
+/* Marks the users of s's episode as attacked by it (after it was recognised). */
+void dw_source_mark_users(struct dw_detect *d, struct dw_src *s, const uint8_t *skey,
+			  size_t sklen, int kind);
+
+/* ---- classify.c ---- */
+struct dw_class_info {
+	int cls;           /* enum dw_class */
+	int slow;          /* episode long enough for the .slow detectors */
+	int regular;       /* failures at a regular interval */
+	int known_pair;    /* single-user episode on a pair with a clean success */
+	uint32_t median_s; /* median interval between failures */
+};
+int dw_classify(struct dw_detect *d, const struct dw_src *s, const uint8_t *skey, size_t sklen,
+		struct dw_class_info *ci);
+/* Recognises s as an attack as soon as its open episode qualifies (called after a failure). */
+void dw_classify_live(struct dw_detect *d, struct dw_src *s, const uint8_t *skey, size_t sklen);
+/* A live source whose episode changed shape (spray -> brute force): updates its marks. */
+void dw_classify_relive(struct dw_detect *d, struct dw_src *s, const uint8_t *skey,
+			size_t sklen);
+/* Closes s's episode: emits its alert if it was an attack, then starts a new episode. */
+void dw_classify_close(struct dw_detect *d, struct dw_src *s, const uint8_t *skey, size_t sklen,
+		       int64_t now, int flush);
+const char *dw_class_kind(int cls);
+/* Detector name of a per-source class ("bruteforce.slow", ...); static storage. */
+const char *dw_class_detector(int cls, int slow);
+
+/* ---- window.c ---- */
+int dw_wcount_init(struct dw_wcount *w, int64_t len, int64_t ring) DW_WUR;
+void dw_wcount_free(struct dw_wcount *w);
+/* Counts a member whose last bucket is *last in bucket b (updates *last). */
+void dw_wcount_add(struct dw_wcount *w, int64_t ring, int64_t last, int64_t b);
+/* Moves the window to end at bucket b (called once per new bucket, in order). */
+void dw_wcount_advance(struct dw_wcount *w, int64_t ring, int64_t b);
+void dw_wcount_reset(struct dw_wcount *w, int64_t ring);
+void dw_ewma_init(struct dw_ewma *e, double alpha);
+void dw_ewma_add(struct dw_ewma *e, double x);
+/* Adds x capped at mean + k * max(sd, sqrt(mean), 1) (robust to a slow ramp). */
+void dw_ewma_learn(struct dw_ewma *e, double x, double k);
+/* Mean and standard deviation; 0 if nothing was added. */
+double dw_ewma_mean(const struct dw_ewma *e);
+double dw_ewma_sd(const struct dw_ewma *e);
+
+/* ---- distributed.c ---- */
+int dw_dist_init(struct dw_detect *d) DW_WUR;
+void dw_dist_free(struct dw_detect *d);
+/* A failure from s for user u (both already updated by source.c). */
+void dw_dist_failure(struct dw_detect *d, struct dw_src *s, struct dw_user *u, int64_t ts,
+		     uint32_t count);
+/* End of bucket b (its windows are complete): baselines, campaign open/extend/close. */
+void dw_dist_tick(struct dw_detect *d, int64_t b, int flush);
+/* The campaign record with this id if it is open or reported, else NULL. */
+const struct dw_camp *dw_dist_campaign(const struct dw_detect *d, uint32_t id);
+/* 1 if s takes part in the open campaign (its episode must wait for the campaign). */
+int dw_dist_holds(const struct dw_detect *d, const struct dw_src *s);
+/* Attack id of a campaign (never equal to a per-source attack id). */
+static inline uint64_t dw_dist_att_id(uint32_t camp)
+{
+	return (1ULL << 63) | camp;
+}
+
+/* ---- compromise.c ---- */
+int dw_comp_init(struct dw_detect *d) DW_WUR;
+void dw_comp_free(struct dw_detect *d);
+
+/* What explains a compromise. */
+struct dw_attack {
+	uint64_t id;
+	int kind;               /* enum dw_class */
+	const char *detector;
+	int64_t first_seen;
+	const uint8_t *key;     /* attacking source key (NULL for a campaign) */
+	size_t klen;
+	uint32_t camp;
+	uint32_t attempts;      /* failures against this user from the attack, if known */
+};
+/*
+ * Reports that user u got in from source skey at ts, explained by attack a
+ * (once per (user, source, attack)). from_attacker: the success came from the
+ * attacking source itself. Returns 1 if an alert was emitted.
+ */
+int dw_comp_report(struct dw_detect *d, const struct dw_attack *a, const char *u, size_t un,
+		   const uint8_t *skey, size_t sklen, int64_t ts, int from_attacker,
+		   int new_source, uint32_t logs);
+/*
+ * Judges one success (source.c has updated s, and p and u when they exist:
+ * either may be NULL; fails_before = the pair's failures since its previous
+ * success; known = the source is known for the user). Emits account_compromise if
+ * a recognised attack explains it, keeps it if one may later. Returns 1 if
+ * the success is clean (teaches the pair as known), 0 otherwise.
+ */
+int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src *s,
+		    struct dw_pair *p, struct dw_user *u, const uint8_t *key, size_t klen,
+		    uint32_t fails_before, int known);
+/* Keeps a success that an attack recognised later may explain. */
+void dw_comp_pend(struct dw_detect *d, const char *u, size_t un, const uint8_t *skey,
+		  size_t sklen, int64_t ts, uint32_t logs);
+/* Judges the kept successes against a per-source attack just recognised. */
+void dw_comp_scan_source(struct dw_detect *d, struct dw_src *s, const uint8_t *skey,
+			 size_t sklen, const struct dw_attack *a);
+/* Judges the kept successes against a campaign just opened. */
+void dw_comp_scan_campaign(struct dw_detect *d, const struct dw_camp *c,
+			   const struct dw_attack *a);
+
+#endif

@@ -1,0 +1,309 @@
+/*
+ * parser.c - the parse layer's front: per-file format sniffing, the checks
+ * every record goes through (empty, binary, time order), and dispatch to the
+ * syslog header parser, the journal JSON scanner, the sshd classifier and
+ * the sshd attempt merger.
+ *
+ * Per record: one pass for control bytes (a word at a time), one header
+ * parse, for sshd one classification and one hash-table lookup; the event is
+ * a struct inside the parser, reused, so nothing is allocated per line.
+ * Memory: the parser itself (about 1 KiB), the journal scratch buffer
+ * (JBUF = 64 KiB + 64) and the sshd connection table (sshd_conn.c: about
+ * 27 MiB at the default cap, touched only as connections are seen).
+ *
+ * Time order, per file: a record more than a day older than the newest one
+ * seen in the same file is skipped as "time_backwards". So that one absurd
+ * record (a clock far in the future) cannot hide the rest of a file, after
+ * BACKWARDS_RESET such records in a row the newest time is reset to the
+ * current record.
+ */
+#include "parser.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "../core/tm.h"
+#include "journal.h"
+#include "sshd.h"
+#include "sshd_conn.h"
+#include "syslog.h"
+
+#define JBUF (65536 + 64)
+#define DAY_NS (86400 * DW_NS)
+#define BACKWARDS_RESET 64
+/* journal times must fall in 1990-01-01 .. 2101-01-01 */
+#define TS_MIN (631152000LL * DW_NS)
+#define TS_MAX (4133980800LL * DW_NS)
+
+struct dw_parser {
+	struct dw_parse_opts o;
+	dw_event_fn fn;
+	void *ctx;
+	struct dw_parse_stats st;
+	const char *file;
+	int fmt;          /* format of the current file; DW_FMT_AUTO until sniffed */
+	int64_t newest;   /* newest time of the current file, DW_TS_NONE at its start */
+	int backwards;    /* time_backwards records in a row */
+	struct dw_syslog_year yr;
+	struct dw_sshd_conn *conn;
+	struct dw_event ev;
+	char *jbuf;
+};
+
+static const char *const format_names[DW_FMT__N] = {"auto", "syslog", "journal-json"};
+
+static const char *const unparsed_names[DW_UNP__N] = {
+	"empty", "binary", "bad_header", "bad_time", "time_backwards", "bad_json", "truncated",
+};
+
+const char *dw_format_name(int format)
+{
+	return format >= 0 && format < DW_FMT__N ? format_names[format] : "unknown";
+}
+
+int dw_format_from_name(const char *name)
+{
+	for (int i = 0; i < DW_FMT__N; i++)
+		if (strcmp(name, format_names[i]) == 0)
+			return i;
+	if (strcmp(name, "sshd") == 0)
+		return DW_FMT_SYSLOG;
+	if (strcmp(name, "journal") == 0 || strcmp(name, "json") == 0)
+		return DW_FMT_JOURNAL_JSON;
+	return -1;
+}
+
+const char *dw_unparsed_name(int reason)
+{
+	return reason >= 0 && reason < DW_UNP__N ? unparsed_names[reason] : "unknown";
+}
+
+/* Every event leaves through here. */
+static void deliver(void *ctx, struct dw_event *e)
+{
+	struct dw_parser *p = ctx;
+
+	p->st.events++;
+	p->st.by_action[e->action < DW_ACT__N ? e->action : 0]++;
+	p->st.by_log[e->log < DW_LOG__N ? e->log : 0]++;
+	p->fn(p->ctx, e);
+}
+
+int dw_parser_new(struct dw_parser **out, const struct dw_parse_opts *o, dw_event_fn fn,
+		  void *ctx)
+{
+	struct dw_parser *p;
+
+	*out = NULL;
+	p = calloc(1, sizeof(*p)); /* allocated only here, in _new */
+	if (!p)
+		return DW_ENOMEM;
+	if (o)
+		p->o = *o;
+	if (p->o.format < 0 || p->o.format >= DW_FMT__N)
+		p->o.format = DW_FMT_AUTO;
+	p->fn = fn;
+	p->ctx = ctx;
+	p->jbuf = malloc(JBUF); /* once, in _new */
+	if (!p->jbuf || dw_sshd_conn_new(&p->conn, p->o.conn_cap, deliver, p, &p->st) != DW_OK) {
+		free(p->jbuf);
+		free(p);
+		return DW_ENOMEM;
+	}
+	dw_parser_begin_file(p, NULL, 0);
+	*out = p;
+	return DW_OK;
+}
+
+void dw_parser_free(struct dw_parser *p)
+{
+	if (!p)
+		return;
+	dw_sshd_conn_free(p->conn);
+	free(p->jbuf);
+	free(p);
+}
+
+void dw_parser_begin_file(struct dw_parser *p, const char *file, int64_t mtime)
+{
+	int fixed = p->o.year;
+
+	p->file = file;
+	p->fmt = p->o.format;
+	p->newest = DW_TS_NONE;
+	p->backwards = 0;
+	if (mtime == 0) {
+		/* standard input: the current year (or --year) */
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		mtime = (int64_t)now.tv_sec * DW_NS;
+		if (!fixed) {
+			int y, mo, d, h, mi, s;
+			dw_tm_to_civil(now.tv_sec, &y, &mo, &d, &h, &mi, &s);
+			fixed = y;
+		}
+	}
+	dw_syslog_year_begin(&p->yr, fixed, mtime);
+}
+
+const struct dw_parse_stats *dw_parser_stats(const struct dw_parser *p)
+{
+	return &p->st;
+}
+
+size_t dw_parser_memuse(const struct dw_parser *p)
+{
+	return sizeof(*p) + JBUF + dw_sshd_conn_memuse(p->conn);
+}
+
+static void skip(struct dw_parser *p, int why)
+{
+	p->st.unparsed[why]++;
+}
+
+/* 1 if p[0..n) has a NUL or another control byte (TAB allowed) or DEL. */
+static int has_ctl(const char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t acc = 0, w, d;
+	size_t i = 0;
+
+	/* word at a time: any byte < 0x20 (TAB included, sorted out below) or == 0x7f */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		d = w ^ (0x7f * ones);
+		acc |= ((w - 0x20 * ones) & ~w & high) | ((d - ones) & ~d & high);
+	}
+	if (!acc) {
+		for (; i < n; i++) {
+			unsigned char c = (unsigned char)p[i];
+			if ((c < 0x20 && c != '\t') || c == 0x7f)
+				return 1;
+		}
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+/* The per-file time order check; updates the newest time. */
+static int in_order(struct dw_parser *p, int64_t ts)
+{
+	if (p->newest != DW_TS_NONE && ts < p->newest - DAY_NS) {
+		if (++p->backwards < BACKWARDS_RESET) {
+			skip(p, DW_UNP_TIME_BACKWARDS);
+			return 0;
+		}
+		p->newest = ts; /* the newest one was the outlier */
+	}
+	p->backwards = 0;
+	if (p->newest == DW_TS_NONE || ts > p->newest)
+		p->newest = ts;
+	return 1;
+}
+
+/* The message of a record whose header is in p->ev: sshd or any other program. */
+static void message(struct dw_parser *p, struct dw_slice msg)
+{
+	struct dw_event *ev = &p->ev;
+	struct dw_sshd_msg m;
+
+	if (dw_sshd_is_program(ev->program.p, ev->program.n)) {
+		dw_sshd_classify(msg.p, msg.n, &m);
+		dw_sshd_conn_line(p->conn, ev, &m);
+		return;
+	}
+	ev->log = DW_LOG_SYSLOG;
+	ev->action = DW_ACT_OTHER;
+	deliver(p, ev);
+}
+
+static void syslog_line(struct dw_parser *p, const char *line, size_t n)
+{
+	struct dw_syslog_hdr h;
+	struct dw_event *ev = &p->ev;
+
+	if (dw_syslog_parse(line, n, &h) != DW_OK) {
+		skip(p, h.why);
+		return;
+	}
+	if (h.need_year && dw_syslog_year_apply(&p->yr, &h, p->o.utc_offset) != DW_OK) {
+		skip(p, h.why);
+		return;
+	}
+	if (!in_order(p, h.ts))
+		return;
+	ev->ts = h.ts;
+	ev->ts_prec = h.prec;
+	ev->host = h.host;
+	ev->program = h.program;
+	if (h.has_pid) {
+		ev->pid = h.pid;
+		ev->has |= DW_EV_HAS_PID;
+	}
+	message(p, h.msg);
+}
+
+static void journal_line(struct dw_parser *p, const char *line, size_t n)
+{
+	struct dw_journal_rec r;
+	struct dw_event *ev = &p->ev;
+
+	if (dw_journal_parse(line, n, p->jbuf, JBUF, &r) != DW_OK) {
+		skip(p, r.why);
+		return;
+	}
+	if (r.ts == DW_TS_NONE || r.ts < TS_MIN || r.ts >= TS_MAX) {
+		skip(p, DW_UNP_BAD_TIME);
+		return;
+	}
+	if (!in_order(p, r.ts))
+		return;
+	ev->ts = r.ts;
+	ev->ts_prec = 6;
+	ev->host = dw_slice_make(r.host.p, DW_MIN(r.host.n, 255));
+	ev->program = r.ident.n ? r.ident : r.comm;
+	if (r.has_pid) {
+		ev->pid = r.pid;
+		ev->has |= DW_EV_HAS_PID;
+	}
+	message(p, r.msg);
+}
+
+void dw_parser_line(struct dw_parser *p, const char *line, size_t n, uint64_t lineno,
+		    uint64_t offset)
+{
+	size_t i = 0;
+
+	p->st.records++;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (i == n) {
+		skip(p, DW_UNP_EMPTY);
+		return;
+	}
+	if (has_ctl(line, n)) {
+		skip(p, DW_UNP_BINARY);
+		return;
+	}
+	if (p->fmt == DW_FMT_AUTO)
+		p->fmt = line[i] == '{' ? DW_FMT_JOURNAL_JSON : DW_FMT_SYSLOG;
+	dw_event_clear(&p->ev);
+	p->ev.file = p->file;
+	p->ev.line = lineno;
+	p->ev.offset = offset;
+	p->ev.has = DW_EV_HAS_LINE | DW_EV_HAS_OFFSET;
+	if (p->fmt == DW_FMT_JOURNAL_JSON)
+		journal_line(p, line, n);
+	else
+		syslog_line(p, line, n);
+}
+
+void dw_parser_flush(struct dw_parser *p)
+{
+	dw_sshd_conn_flush(p->conn);
+}
