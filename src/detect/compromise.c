@@ -13,7 +13,11 @@
  *      a VPN gateway, a jump host).
  * With compromise.password_only (default) only password-like successes
  * count (password, keyboard-interactive, or a log that does not say): a
- * password guess does not explain a publickey login. A sprayed user who
+ * password guess does not explain a publickey login. For (b), an attack
+ * from public addresses does not explain a login from a private one
+ * (compromise.private_from_public = no): that attacker would have had to
+ * get inside first, and the way in (a VPN or gateway login, the dwell
+ * stage) is where it shows. An attack from inside explains any login. A sprayed user who
  * logs in from a usual address is therefore not compromised; the attack's
  * alert counts them in users_with_normal_logins.
  *
@@ -130,6 +134,32 @@ int dw_comp_report(struct dw_detect *d, const struct dw_attack *a, const char *u
 	return 1;
 }
 
+/* 1 if a source key is a private address (names count as private: they are local hosts). */
+static int key_private(const uint8_t *key, size_t klen)
+{
+	struct dw_ip ip;
+
+	memset(&ip, 0, sizeof(ip));
+	if (klen == 5 && key[0] == 4)
+		memcpy(&ip, key, 5);
+	else if (klen == 17 && key[0] == 6)
+		memcpy(&ip, key, 17);
+	else
+		return 1;
+	return dw_ip_is_private(&ip);
+}
+
+/*
+ * An attack from public addresses does not explain a login from a private
+ * one (unless compromise.private_from_public): such an attacker would have
+ * to be inside already, and the way in (a VPN or gateway login) is where
+ * the compromise shows.
+ */
+static int explains_private(const struct dw_detect *d, int success_private, int attack_private)
+{
+	return !success_private || attack_private || d->cfg->comp_private_from_public;
+}
+
 static void campaign_attack(struct dw_detect *d, struct dw_attack *a, const struct dw_camp *cp)
 {
 	memset(a, 0, sizeof(*a));
@@ -207,7 +237,9 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 			known = 1;
 		if (!known && u && u->att_id && ts <= u->att_ts + c->horizon &&
 		    !(u->att_keylen == DW_MIN(klen, sizeof(u->att_key)) &&
-		      memcmp(u->att_key, key, u->att_keylen) == 0)) {
+		      memcmp(u->att_key, key, u->att_keylen) == 0) &&
+		    explains_private(d, s->flags & DW_SF_PRIVATE,
+				     key_private(u->att_key, u->att_keylen))) {
 			int64_t first = 0;
 			memset(&a, 0, sizeof(a));
 			a.id = u->att_id;
@@ -222,13 +254,14 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 			return 0;
 		}
 		if (!known && u && u->camp && (cp = dw_dist_campaign(d, u->camp)) != NULL &&
-		    ts <= u->camp_ts + c->horizon) {
+		    ts <= u->camp_ts + c->horizon &&
+		    explains_private(d, s->flags & DW_SF_PRIVATE, c->dist_private)) {
 			campaign_attack(d, &a, cp);
 			dw_comp_report(d, &a, e->user.p, e->user.n, key, klen, ts, 0, 1, logs);
 			return 0;
 		}
 		/* an attack recognised later may explain it */
-		if (!known && u) {
+		if (!known && u && explains_private(d, s->flags & DW_SF_PRIVATE, 0)) {
 			uint64_t h = dw_detect_hash(key, klen);
 			for (int i = 0; i < 2; i++)
 				if (u->fh[i] && u->fh[i] != h && ts - u->ft[i] <= c->horizon) {
@@ -325,6 +358,8 @@ void dw_comp_scan_source(struct dw_detect *d, struct dw_src *s, const uint8_t *s
 			continue;
 		if (a->kind == DW_CL_BRUTE && p->fails < d->cfg->comp_brute_user_failures)
 			continue;
+		if (!explains_private(d, key_private(e->src, e->srclen), s->flags & DW_SF_PRIVATE))
+			continue;
 		a2 = *a;
 		a2.attempts = p->fails;
 		dw_comp_report(d, &a2, e->user, e->ulen, e->src, e->srclen, e->ts, 0, 1, e->logs);
@@ -351,7 +386,8 @@ void dw_comp_scan_campaign(struct dw_detect *d, const struct dw_camp *cp,
 			continue;
 		}
 		u = dw_table_get(d->user, e->user, e->ulen);
-		if (u && u->camp == cp->id && e->ts <= u->camp_ts + d->cfg->horizon) {
+		if (u && u->camp == cp->id && e->ts <= u->camp_ts + d->cfg->horizon &&
+		    explains_private(d, key_private(e->src, e->srclen), d->cfg->dist_private)) {
 			dw_comp_report(d, a, e->user, e->ulen, e->src, e->srclen, e->ts, 0, 1, e->logs);
 			e->done = 1;
 		}

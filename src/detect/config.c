@@ -65,6 +65,8 @@ static const struct key keys[] = {
 
 	{"slow.min_duration", K_DUR, OFF(slow_min_duration), 60, 60 * DAY, "6h"},
 	{"slow.min_failures", K_U32, OFF(slow_min_failures), 1, 1u << 30, "10"},
+	{"slow.pace", K_DUR, OFF(slow_pace), 1, 30 * DAY, "30m"},
+	{"slow.idle", K_DUR, OFF(slow_idle), 60, 60 * DAY, "24h"},
 
 	{"stale.enabled", K_BOOL, OFF(stale_enabled), 0, 1, "yes"},
 	{"stale.min_failures", K_U32, OFF(stale_min_failures), 1, 1u << 30, "10"},
@@ -77,6 +79,8 @@ static const struct key keys[] = {
 	{"distributed.window", K_DUR, OFF(dist_window), 60, 7 * DAY, "1h"},
 	{"distributed.slow_window", K_DUR, OFF(dist_slow_window), 60, 7 * DAY, "24h"},
 	{"distributed.baseline", K_DUR, OFF(dist_baseline), 3600, 365 * DAY, "7d"},
+	{"distributed.warmup", K_DUR, OFF(dist_warmup), 0, 365 * DAY, "1h"},
+	{"distributed.max_duration", K_DUR, OFF(dist_max_duration), 3600, 365 * DAY, "3d"},
 	{"distributed.min_sources", K_U32, OFF(dist_min_sources), 2, 1u << 30, "10"},
 	{"distributed.min_users", K_U32, OFF(dist_min_users), 2, 1u << 30, "10"},
 	{"distributed.slow_min_sources", K_U32, OFF(dist_slow_min_sources), 2, 1u << 30, "20"},
@@ -92,6 +96,7 @@ static const struct key keys[] = {
 	{"compromise.known_subnet", K_BOOL, OFF(comp_known_subnet), 0, 1, "yes"},
 	{"compromise.learn", K_DUR, OFF(comp_learn), 0, 365 * DAY, "24h"},
 	{"compromise.brute_user_failures", K_U32, OFF(comp_brute_user_failures), 1, 1u << 30, "3"},
+	{"compromise.private_from_public", K_BOOL, OFF(comp_private_from_public), 0, 1, "no"},
 };
 
 static void seterr(char *err, size_t errsz, const char *fmt, const char *a, const char *b)

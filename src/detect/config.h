@@ -66,6 +66,8 @@ struct dw_config {
 	/* [slow] */
 	int64_t slow_min_duration;
 	uint32_t slow_min_failures;
+	int64_t slow_pace;  /* median interval that makes a source slow-paced */
+	int64_t slow_idle;  /* quiet time that closes a slow-paced episode */
 
 	/* [stale] */
 	int stale_enabled;
@@ -80,6 +82,8 @@ struct dw_config {
 	int64_t dist_window;
 	int64_t dist_slow_window;
 	int64_t dist_baseline;
+	int64_t dist_warmup;       /* first stretch: windows are learned as they are */
+	int64_t dist_max_duration; /* a campaign open this long is reported */
 	uint32_t dist_min_sources;
 	uint32_t dist_min_users;
 	uint32_t dist_slow_min_sources;
@@ -96,6 +100,7 @@ struct dw_config {
 	int comp_known_subnet;     /* a clean success also teaches the source's /24 (/64) */
 	int64_t comp_learn;        /* first stretch of the input: private successes only teach */
 	uint32_t comp_brute_user_failures; /* a brute force targets users it failed this often */
+	int comp_private_from_public; /* an outside attack explains a login from inside */
 };
 
 /* Allocates a config holding the defaults. Returns DW_OK or DW_ENOMEM; free with dw_config_free. */

@@ -249,7 +249,7 @@ void dw_detect_flush(struct dw_detect *d)
 
 void dw_detect_stats(const struct dw_detect *d, struct dw_detect_stats *st)
 {
-	struct dw_table *t[] = {d->src, d->pair, d->user, d->known, d->queue, d->comp};
+	struct dw_table *t[] = {d->src, d->pair, d->user, d->known, d->queue, d->qslow, d->comp};
 
 	*st = d->st;
 	st->table_evicted = d->pend_overwritten;

@@ -18,11 +18,17 @@
  * distinct sources >= its floor (min_sources [10] / slow_min_sources [20])
  * and distinct users >= its floor (min_users [10] / slow_min_users [20])
  * and both exceed their baseline mean + distributed.sigma [3] standard
- * deviations. Baselines are bias-corrected EWMAs of the same window counts
+ * deviations (at least sqrt(mean): counts are no less noisy than Poisson).
+ * A window judges only once the input has spanned it and its first full
+ * sample was learned: the first hour of a file (the first day, for the
+ * long window) is background, whatever it holds. Baselines are bias-corrected EWMAs of the same window counts
  * with time constant distributed.baseline [7 d]; they learn only while no
  * campaign is open and the window does not overlap the last campaign, so
  * an attack never becomes the norm; the floors make the first hours of a
- * file work before there is any history.
+ * file work before there is any history. Once a baseline has learned
+ * distributed.warmup [1 h] of samples, each new sample is capped before it
+ * is learned (window.c), so a campaign slower than the windows cannot teach
+ * the baseline its own level.
  *
  * Campaign: opens when a window triggers; its start is that window's start.
  * Attribution at open walks the source table once: every quiet source whose
@@ -34,7 +40,9 @@
  * opens campaigns but does not keep them open: a campaign seen only by it is
  * reported at the next boundary with what the window attributed, and the
  * long window may open the next one only once it no longer overlaps this
- * one, so a campaign slower than the short window gives one alert a day);
+ * one, so a campaign slower than the short window gives one alert a day),
+ * and at most distributed.max_duration [3 d] (a lasting change of the
+ * background is then learned rather than reported for ever);
  * then it closes (or at the end of input): the source table is walked once more and
  * the alert names the participants, minus those that hammer a few accounts
  * (more than spray.max_per_user failures against one) or classify as stale
@@ -171,9 +179,16 @@ void dw_dist_failure(struct dw_detect *d, struct dw_src *s, struct dw_user *u, i
 	}
 }
 
+/* x above the baseline: mean + sigma * max(sd, sqrt(mean)) (counts are at least Poisson-noisy). */
 static int above(const struct dw_ewma *e, int64_t x, double sigma)
 {
-	return e->n == 0 || (double)x > dw_ewma_mean(e) + sigma * dw_ewma_sd(e);
+	double m = dw_ewma_mean(e), sd = dw_ewma_sd(e);
+
+	if (e->n == 0)
+		return 1;
+	if (sd < sqrt(m))
+		sd = sqrt(m);
+	return (double)x > m + sigma * sd;
 }
 
 static void open_campaign(struct dw_detect *d, int64_t now, int slow)
@@ -371,21 +386,25 @@ void dw_dist_tick(struct dw_detect *d, int64_t b, int flush)
 	int64_t s1 = d->ws_src.count, u1 = d->ws_user.count;
 	int64_t sl = d->wl_src.count, ul = d->wl_user.count;
 	double k = c->dist_sigma;
+	/* a window judges only once it is full of data and its first full sample was learned */
+	int full_s = now - d->first_ts >= c->dist_window;
+	int full_l = now - d->first_ts >= c->dist_slow_window;
 	int trig_s, trig_l, active;
 
 	if (!c->dist_enabled)
 		return;
-	trig_s = s1 >= c->dist_min_sources && u1 >= c->dist_min_users && above(&d->b_ss, s1, k) &&
-		 above(&d->b_su, u1, k) && now - c->dist_window > d->last_camp_end;
-	trig_l = sl >= c->dist_slow_min_sources && ul >= c->dist_slow_min_users &&
-		 above(&d->b_ls, sl, k) && above(&d->b_lu, ul, k) &&
+	trig_s = full_s && d->b_ss.n && s1 >= c->dist_min_sources && u1 >= c->dist_min_users &&
+		 above(&d->b_ss, s1, k) && above(&d->b_su, u1, k) &&
+		 now - c->dist_window > d->last_camp_end;
+	trig_l = full_l && d->b_ls.n && sl >= c->dist_slow_min_sources &&
+		 ul >= c->dist_slow_min_users && above(&d->b_ls, sl, k) && above(&d->b_lu, ul, k) &&
 		 now - c->dist_slow_window > d->last_camp_end;
 	active = s1 >= c->dist_active_sources && above(&d->b_ss, s1, k);
 
 	if (d->open) {
 		struct dw_camp *cp = d->open;
 		/* only current activity extends it: the long window remembers a day */
-		if (!flush && (trig_s || active)) {
+		if (!flush && (trig_s || active) && now - cp->opened < c->dist_max_duration) {
 			cp->last_active = now;
 			cp->peak_s = DW_MAX(cp->peak_s, cp->slow_window ? sl : s1);
 			cp->peak_u = DW_MAX(cp->peak_u, cp->slow_window ? ul : u1);
@@ -397,13 +416,17 @@ void dw_dist_tick(struct dw_detect *d, int64_t b, int flush)
 	}
 
 	if (!d->open && !flush) {
-		if (now - c->dist_window > d->last_camp_end) {
-			dw_ewma_learn(&d->b_ss, (double)s1, k);
-			dw_ewma_learn(&d->b_su, (double)u1, k);
+		/* a baseline's first distributed.warmup of samples count as they are */
+		uint64_t mature = (uint64_t)(c->dist_warmup / d->bucket_ns);
+		if (full_s && now - c->dist_window > d->last_camp_end) {
+			double kk = d->b_ss.n < mature ? 1e300 : k;
+			dw_ewma_learn(&d->b_ss, (double)s1, kk);
+			dw_ewma_learn(&d->b_su, (double)u1, kk);
 		}
-		if (now - c->dist_slow_window > d->last_camp_end) {
-			dw_ewma_learn(&d->b_ls, (double)sl, k);
-			dw_ewma_learn(&d->b_lu, (double)ul, k);
+		if (full_l && now - c->dist_slow_window > d->last_camp_end) {
+			double kk = d->b_ls.n < mature ? 1e300 : k;
+			dw_ewma_learn(&d->b_ls, (double)sl, kk);
+			dw_ewma_learn(&d->b_lu, (double)ul, kk);
 		}
 	}
 	if (flush)

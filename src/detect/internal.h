@@ -1,6 +1,6 @@
 /*
  * internal.h - what the detector files share (not a public header: only
- * src/detect/ and the detector unit tests include it).
+ * the files of src/detect include it).
  *
  * One struct dw_detect holds every table; the files divide the work:
  *   detect.c      entry points, allowlists, event clock and bucket ticks,
@@ -59,6 +59,7 @@ enum {
 	DW_SF_PRIVATE = 1u << 2, /* RFC 1918 / ULA / loopback address */
 	DW_SF_QUEUED = 1u << 3,  /* in the episode queue */
 	DW_SF_ABSORB = 1u << 4,  /* transient, while a campaign closes: it is the campaign's */
+	DW_SF_QSLOW = 1u << 5,   /* in the slow episode queue */
 };
 
 #define DW_IVL_N 8
@@ -196,6 +197,7 @@ struct dw_detect {
 	struct dw_table *user;  /* user -> struct dw_user */
 	struct dw_table *known; /* [len][user][source key] -> struct dw_known */
 	struct dw_table *queue; /* source key -> struct dw_qent, LRU order = last failure order */
+	struct dw_table *qslow; /* the same for slow-paced sources past episode.idle */
 	struct dw_table *comp;  /* [len][user][source key] -> struct dw_comp */
 
 	struct dw_pend *pend;   /* ring of lim_pending */
@@ -242,11 +244,13 @@ void dw_source_failure(struct dw_detect *d, const struct dw_event *e, const uint
 		       size_t klen);
 void dw_source_success(struct dw_detect *d, const struct dw_event *e, const uint8_t *key,
 		       size_t klen);
-/* Closes the episodes that have been quiet for cfg->idle at time now (all of them if flush). */
+/* Closes the episodes quiet for episode.idle (slow-paced: slow.idle) at now; all if flush. */
 void dw_source_expire(struct dw_detect *d, int64_t now, int flush);
 /* Closes s's episode if quiet for episode.idle at now, else puts it back in the queue. */
 void dw_source_requeue(struct dw_detect *d, struct dw_src *s, const uint8_t *key, size_t klen,
 		       int64_t now);
+/* Median of the last intervals between s's failures, seconds (0 if none). */
+uint32_t dw_source_median(const struct dw_src *s);
 /* Starts a new episode for s (counters to zero, epoch + 1). */
 void dw_source_reset(struct dw_detect *d, struct dw_src *s);
 /* Builds a pair key for (source key, user) into buf (DW_PAIR_KEY_MAX + 300 bytes); returns length. */
@@ -359,7 +363,7 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 /* Keeps a success that an attack recognised later may explain. */
 void dw_comp_pend(struct dw_detect *d, const char *u, size_t un, const uint8_t *skey,
 		  size_t sklen, int64_t ts, uint32_t logs);
-/* Judges the kept successes against a per-source attack just recognised. */
+/* Judges the kept successes against a per-source attack whose episode closes. */
 void dw_comp_scan_source(struct dw_detect *d, struct dw_src *s, const uint8_t *skey,
 			 size_t sklen, const struct dw_attack *a);
 /* Judges the kept successes against a campaign just opened. */

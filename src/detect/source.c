@@ -11,13 +11,15 @@
  *   src    key <= 48 B (dw_ip_key: fam+4 or fam+16 bytes; 'n'+host name cut
  *          at 40), value struct dw_src 160 B  -> 65,536 x 236 = 14.75 MiB
  *   queue  key <= 48 B, value 8 B (last failure) -> 65,536 x 84 = 5.25 MiB
+ *   qslow  the same for slow-paced episodes, a quarter of the entries
+ *                                               -> 16,384 x 84 = 1.3 MiB
  *   pair   key <= 64 B ([len][source key][user]), value struct dw_pair 64 B
  *                                               -> 131,072 x 156 = 19.5 MiB
  *   user   key <= 32 B (longer names: prefix + digest), value 112 B
  *                                               -> 65,536 x 172 = 10.75 MiB
  *   known  key <= 32 B ([len][user][source key or its /24, /64]), value 16 B
  *                                               -> 131,072 x 76 = 9.5 MiB
- * With compromise.c (0.9 MiB) and distributed.c (3 KiB): 60.7 MiB at the
+ * With compromise.c (0.9 MiB) and distributed.c (3 KiB): 62 MiB at the
  * default caps. Slabs are calloc'd once and touched only as entries fill,
  * so resident memory follows the number of distinct keys seen (the 1M-line
  * benchmark: 53 MiB peak RSS for the whole process).
@@ -27,8 +29,12 @@
  * source with a failure that has not been judged since; its LRU order is
  * the order of last failure, so the tick walks it from the oldest and stops
  * at the first one still inside episode.idle: closing episodes costs one
- * step per closed episode. A closed episode that was no attack keeps its
- * counts (a slow attacker adds to them hours later) until forgotten.
+ * step per closed episode. A slow-paced source (median interval >=
+ * slow.pace, 30 min) past episode.idle moves to a second queue (qslow)
+ * walked with slow.idle (24 h), so a bot that trickles guesses for days is
+ * one episode; an entry pushed out of qslow at its cap is closed at once. A
+ * closed episode that was no attack keeps its counts (a slow attacker adds
+ * to them hours later) until forgotten.
  *
  * Pairs of a source are linked in a list through their values (values never
  * move while their entry lives; the eviction callbacks unlink a pair, and
@@ -68,6 +74,22 @@ static void src_evicted(void *ctx, const void *key, size_t klen, void *val)
 	s->pairs = NULL;
 	if (s->flags & DW_SF_QUEUED)
 		(void)dw_table_del(d->queue, key, klen);
+	if (s->flags & DW_SF_QSLOW)
+		(void)dw_table_del(d->qslow, key, klen);
+}
+
+/* A slow episode pushed out of its queue is closed now rather than forgotten. */
+static void qslow_evicted(void *ctx, const void *key, size_t klen, void *val)
+{
+	struct dw_detect *d = ctx;
+	struct dw_src *s = dw_table_get(d->src, key, klen);
+
+	(void)val;
+	if (!s)
+		return;
+	s->flags &= (uint8_t)~DW_SF_QSLOW;
+	if (s->fails)
+		dw_classify_close(d, s, key, klen, d->now, 1);
 }
 
 static void pair_unlink(struct dw_pair *p)
@@ -110,12 +132,15 @@ int dw_source_init(struct dw_detect *d)
 	if ((rc = dw_table_new(&d->src, c->lim_sources, DW_SRC_KEY_MAX, sizeof(struct dw_src))) ||
 	    (rc = dw_table_new(&d->queue, c->lim_sources, DW_SRC_KEY_MAX,
 			       sizeof(struct dw_qent))) ||
+	    (rc = dw_table_new(&d->qslow, DW_MAX(c->lim_sources / 4, 16u), DW_SRC_KEY_MAX,
+			       sizeof(struct dw_qent))) ||
 	    (rc = dw_table_new(&d->pair, c->lim_pairs, DW_PAIR_KEY_MAX, sizeof(struct dw_pair))) ||
 	    (rc = dw_table_new(&d->user, c->lim_users, DW_USER_KEY_MAX, sizeof(struct dw_user))) ||
 	    (rc = dw_table_new(&d->known, c->lim_known, DW_KNOWN_KEY_MAX,
 			       sizeof(struct dw_known))))
 		return rc;
 	dw_table_on_evict(d->src, src_evicted, d);
+	dw_table_on_evict(d->qslow, qslow_evicted, d);
 	dw_table_on_evict(d->pair, pair_evicted, d);
 	return DW_OK;
 }
@@ -124,10 +149,11 @@ void dw_source_free(struct dw_detect *d)
 {
 	dw_table_free(d->src);
 	dw_table_free(d->queue);
+	dw_table_free(d->qslow);
 	dw_table_free(d->pair);
 	dw_table_free(d->user);
 	dw_table_free(d->known);
-	d->src = d->queue = d->pair = d->user = d->known = NULL;
+	d->src = d->queue = d->qslow = d->pair = d->user = d->known = NULL;
 }
 
 size_t dw_source_key(const struct dw_event *e, uint8_t *key)
@@ -401,6 +427,10 @@ void dw_source_failure(struct dw_detect *d, const struct dw_event *e, const uint
 	if (s->hour_n > c->dist_quiet_per_hour)
 		s->flags |= DW_SF_LOUD;
 
+	if (s->flags & DW_SF_QSLOW) {
+		(void)dw_table_del(d->qslow, key, klen);
+		s->flags &= (uint8_t)~DW_SF_QSLOW;
+	}
 	q = dw_table_upsert(d->queue, key, klen, NULL);
 	q->last_fail = s->last_fail;
 	s->flags |= DW_SF_QUEUED;
@@ -522,12 +552,45 @@ void dw_source_success(struct dw_detect *d, const struct dw_event *e, const uint
 	}
 }
 
+uint32_t dw_source_median(const struct dw_src *s)
+{
+	uint32_t v[DW_IVL_N];
+
+	if (!s->ivl_n)
+		return 0;
+	memcpy(v, s->ivl, sizeof(v));
+	for (int i = 1; i < s->ivl_n; i++) {
+		uint32_t x = v[i];
+		int j = i - 1;
+		while (j >= 0 && v[j] > x) {
+			v[j + 1] = v[j];
+			j--;
+		}
+		v[j + 1] = x;
+	}
+	return v[s->ivl_n / 2];
+}
+
+/* Moves s to the slow queue (its episode stays open for slow.idle). */
+static void queue_slow(struct dw_detect *d, struct dw_src *s, const uint8_t *key, size_t klen)
+{
+	struct dw_qent *q = dw_table_upsert(d->qslow, key, klen, NULL);
+
+	q->last_fail = s->last_fail;
+	s->flags |= DW_SF_QSLOW;
+}
+
+static int slow_paced(const struct dw_detect *d, const struct dw_src *s)
+{
+	return (int64_t)dw_source_median(s) * DW_NS >= d->cfg->slow_pace;
+}
+
 void dw_source_requeue(struct dw_detect *d, struct dw_src *s, const uint8_t *key, size_t klen,
 		       int64_t now)
 {
 	struct dw_qent *q;
 
-	if (!s->fails || (s->flags & DW_SF_QUEUED))
+	if (!s->fails || (s->flags & (DW_SF_QUEUED | DW_SF_QSLOW)))
 		return;
 	if (now - s->last_fail >= d->cfg->idle) {
 		dw_classify_close(d, s, key, klen, now, 0);
@@ -558,6 +621,28 @@ void dw_source_expire(struct dw_detect *d, int64_t now, int flush)
 			continue;
 		s->flags &= (uint8_t)~DW_SF_QUEUED;
 		/* a campaign participant waits for its campaign, which closes or requeues it */
+		if (!flush && dw_dist_holds(d, s))
+			continue;
+		/* a slow-paced source is not done yet: gaps of hours are its pace */
+		if (!flush && slow_paced(d, s) && now - s->last_fail < d->cfg->slow_idle) {
+			queue_slow(d, s, key, kl);
+			continue;
+		}
+		dw_classify_close(d, s, key, kl, now, flush);
+	}
+	cur = 0;
+	while ((q = dw_table_next(d->qslow, &cur, &k, &kl)) != NULL) {
+		uint8_t key[DW_SRC_KEY_MAX];
+		struct dw_src *s;
+
+		if (!flush && q->last_fail > now - d->cfg->slow_idle)
+			break;
+		memcpy(key, k, kl);
+		s = dw_table_get(d->src, key, kl);
+		(void)dw_table_del(d->qslow, key, kl);
+		if (!s)
+			continue;
+		s->flags &= (uint8_t)~DW_SF_QSLOW;
 		if (!flush && dw_dist_holds(d, s))
 			continue;
 		dw_classify_close(d, s, key, kl, now, flush);

@@ -734,13 +734,14 @@ DW_TEST(detect_very_slow_distributed)
 
 	DW_ASSERT(d);
 	warmup(d, T0, 200);
-	background(d, T0 + HOUR, T0 + DAY, 200);
+	/* the long window needs its own background: full after a day, learned the next */
+	background(d, T0 + HOUR, T0 + 2 * DAY, 200);
 	/* 24 addresses, each one guess every 4 hours for a day: only the long window sees it */
 	for (int r = 0; r < 6; r++)
 		for (int i = 0; i < 24; i++)
-			fail(d, T0 + DAY + r * 4 * HOUR + i * 600, ipf(ip, "45.%d.%d.1", 10 + i, 7),
+			fail(d, T0 + 2 * DAY + r * 4 * HOUR + i * 600, ipf(ip, "45.%d.%d.1", 10 + i, 7),
 			     userf(u, "emp", (i * 7 + r * 31) % 200));
-	background(d, T0 + 2 * DAY, T0 + 3 * DAY, 200);
+	background(d, T0 + 3 * DAY, T0 + 4 * DAY, 200);
 	dw_detect_flush(d);
 	EXPECT_ONLY(1);
 	g = &G.v[0];
@@ -910,6 +911,32 @@ DW_TEST(detect_spray_shaped_start_of_a_brute_force)
 	EXPECT_ONLY(1);
 	DW_ASSERT_EQ_STR(G.v[0].kind, "brute_force");
 	DW_ASSERT_EQ_INT(G.v[0].nusers, 11);
+	done(d, c);
+	DW_PASS();
+}
+
+DW_TEST(detect_trickling_bot_is_one_episode)
+{
+	struct dw_config *c;
+	struct dw_detect *d = mk(&c, NULL);
+	uint32_t x = 5;
+	int n = 0;
+
+	DW_ASSERT(d);
+	warmup(d, T0, 20);
+	/* one guess at root every 1-5 hours for four days: gaps longer than episode.idle */
+	for (int64_t t = T0 + HOUR; t < T0 + 4 * DAY; n++) {
+		fail(d, t, "203.0.113.200", "root");
+		x = x * 1103515245u + 12345u;
+		t += HOUR + (int64_t)((x >> 8) % (4 * HOUR));
+		if (n % 5 == 0)
+			tick(d, t - 60); /* time passes between guesses */
+	}
+	dw_detect_flush(d);
+	EXPECT_ONLY(1);
+	DW_ASSERT_EQ_STR(G.v[0].kind, "brute_force");
+	DW_ASSERT_EQ_STR(G.v[0].detector, "bruteforce.slow");
+	DW_ASSERT_EQ_INT(G.v[0].attempts, n);
 	done(d, c);
 	DW_PASS();
 }
