@@ -148,25 +148,10 @@ static int cmp_alert(const void *x, const void *y)
 	return strcmp(a->detector, b->detector);
 }
 
-/*
- * dw_alert_json qsorts each list; give empty lists a (tiny) array so that
- * qsort never sees a null pointer, which UBSan rejects even for 0 members.
- */
-static void lists_nonnull(struct dw_alert *a)
-{
-	struct dw_strlist *l[] = {&a->sources, &a->users, &a->compromised, &a->destinations};
-
-	for (size_t i = 0; i < DW_ARRAY_LEN(l); i++)
-		if (!l[i]->v && (l[i]->v = malloc(sizeof(char *))) != NULL)
-			l[i]->cap = 1;
-}
-
 static void batch_emit(struct dw_detect *d)
 {
 	if (d->batch.n == 0)
 		return;
-	for (size_t i = 0; i < d->batch.n; i++)
-		lists_nonnull(&d->batch.v[i]);
 	/* qsort is not stable; the key above is total for distinct alerts */
 	qsort(d->batch.v, d->batch.n, sizeof(d->batch.v[0]), cmp_alert);
 	for (size_t i = 0; i < d->batch.n; i++)

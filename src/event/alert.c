@@ -26,6 +26,7 @@ void dw_strlist_free(struct dw_strlist *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
+	free(l->idx);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -37,12 +38,53 @@ void dw_alert_free(struct dw_alert *a)
 	dw_strlist_free(&a->destinations);
 }
 
+static uint32_t str_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a: members are short, lookups rare */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Slot of s in the index: where it is, or the empty slot where it would go. */
+static size_t find_slot(const struct dw_strlist *l, const char *s, size_t n)
+{
+	size_t mask = l->idx_cap - 1, i = str_hash(s, n) & mask;
+
+	while (l->idx[i]) {
+		const char *m = l->v[l->idx[i] - 1];
+		if (strncmp(m, s, n) == 0 && m[n] == 0)
+			return i;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
 int dw_strlist_has(const struct dw_strlist *l, const char *s, size_t n)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (strlen(l->v[i]) == n && memcmp(l->v[i], s, n) == 0)
-			return 1;
-	return 0;
+	return l->idx_cap && l->idx[find_slot(l, s, n)] != 0;
+}
+
+static int grow(struct dw_strlist *l)
+{
+	size_t nc = l->cap ? l->cap * 2 : 8, ni = nc * 2;
+	char **nv = realloc(l->v, nc * sizeof(*nv));
+	uint32_t *nidx;
+
+	if (!nv)
+		return DW_ENOMEM;
+	l->v = nv;
+	nidx = calloc(ni, sizeof(*nidx));
+	if (!nidx)
+		return DW_ENOMEM;
+	free(l->idx);
+	l->idx = nidx;
+	l->idx_cap = ni;
+	l->cap = nc;
+	for (size_t k = 0; k < l->n; k++)
+		l->idx[find_slot(l, l->v[k], strlen(l->v[k]))] = (uint32_t)k + 1;
+	return DW_OK;
 }
 
 int dw_strlist_add(struct dw_strlist *l, const char *s, size_t n)
@@ -54,20 +96,15 @@ int dw_strlist_add(struct dw_strlist *l, const char *s, size_t n)
 	l->total++;
 	if (l->n >= DW_ALERT_LIST_MAX)
 		return DW_OK;
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 8;
-		char **nv = realloc(l->v, nc * sizeof(*nv));
-		if (!nv)
-			return DW_ENOMEM;
-		l->v = nv;
-		l->cap = nc;
-	}
+	if (l->n == l->cap && grow(l) != DW_OK)
+		return DW_ENOMEM;
 	c = malloc(n + 1);
 	if (!c)
 		return DW_ENOMEM;
 	memcpy(c, s, n);
 	c[n] = 0;
-	l->v[l->n++] = c;
+	l->v[l->n] = c;
+	l->idx[find_slot(l, s, n)] = (uint32_t)++l->n;
 	return DW_OK;
 }
 
@@ -116,7 +153,13 @@ static void put_key(struct dw_sb *sb, const char *k)
 
 static void put_list(struct dw_sb *sb, const char *k, struct dw_strlist *l)
 {
-	qsort(l->v, l->n, sizeof(*l->v), cmp_str);
+	if (l->n > 1) {
+		qsort(l->v, l->n, sizeof(*l->v), cmp_str);
+		/* the index refers to positions: rebuild it after sorting */
+		memset(l->idx, 0, l->idx_cap * sizeof(*l->idx));
+		for (size_t m = 0; m < l->n; m++)
+			l->idx[find_slot(l, l->v[m], strlen(l->v[m]))] = (uint32_t)m + 1;
+	}
 	put_key(sb, k);
 	dw_sb_putc(sb, '[');
 	for (size_t i = 0; i < l->n; i++) {

@@ -24,7 +24,9 @@
 struct dw_strlist {
 	char **v;
 	size_t n, cap;
-	uint64_t total; /* members offered, including ones past the cap */
+	uint32_t *idx;    /* open-addressing set of member indices + 1; 0 = empty */
+	size_t idx_cap;   /* power of two, >= 2 * cap */
+	uint64_t total;   /* distinct members offered, including ones past the cap */
 };
 
 struct dw_evidence {
@@ -54,11 +56,12 @@ void dw_alert_free(struct dw_alert *a);
 
 /*
  * Adds a copy of s[0..n) to the list unless it is already there; counts it in
- * total only when new. Returns DW_OK, or DW_ENOMEM (the member is dropped but
- * still counted).
+ * total only when new (past the cap members are not kept, so a repeat of one
+ * of those is counted again: detectors offer each member once). Returns
+ * DW_OK, or DW_ENOMEM (the member is dropped but still counted).
  */
 int dw_strlist_add(struct dw_strlist *l, const char *s, size_t n);
-/* 1 if s is a member. Linear: lists are built once per alert. */
+/* 1 if s is a kept member (hashed lookup). */
 int dw_strlist_has(const struct dw_strlist *l, const char *s, size_t n);
 void dw_strlist_free(struct dw_strlist *l);
 

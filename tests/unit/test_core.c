@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "../../src/core/ip.h"
+#include "../../src/event/alert.h"
 #include "../../src/core/sb.h"
 #include "../../src/core/table.h"
 #include "../../src/core/tm.h"
@@ -235,5 +236,34 @@ DW_TEST(sb_json_escape)
 	DW_ASSERT(sb.toobig);
 	DW_ASSERT(sb.n <= 8);
 	dw_sb_free(&sb);
+	DW_PASS();
+}
+
+DW_TEST(alert_strlist_dedupe_and_sort)
+{
+	struct dw_alert a;
+	struct dw_sb sb;
+	char name[32];
+
+	dw_alert_init(&a, "brute_force", "medium", "test");
+	for (int i = 0; i < 3000; i++) {
+		int n = snprintf(name, sizeof(name), "u%d", i % 1000);
+		DW_ASSERT(dw_strlist_add(&a.users, name, (size_t)n) == DW_OK);
+	}
+	DW_ASSERT_EQ_INT(a.users.n, 1000);
+	DW_ASSERT_EQ_INT(a.users.total, 1000);
+	DW_ASSERT(dw_strlist_has(&a.users, "u999", 4));
+	DW_ASSERT(!dw_strlist_has(&a.users, "u1000", 5));
+	DW_ASSERT(!dw_strlist_has(&a.sources, "x", 1)); /* empty list */
+	dw_sb_init(&sb, 1 << 20);
+	dw_alert_json(&a, &sb); /* empty lists must not trip UBSan */
+	dw_sb_putc(&sb, 0);
+	DW_ASSERT(strstr(sb.p, "\"users\":[\"u0\",\"u1\",\"u10\",") != NULL);
+	DW_ASSERT(strstr(sb.p, "\"sources\":[],\"sources_total\":0") != NULL);
+	/* still deduplicates after the sort rebuilt the index */
+	DW_ASSERT(dw_strlist_add(&a.users, "u5", 2) == DW_OK);
+	DW_ASSERT_EQ_INT(a.users.total, 1000);
+	dw_sb_free(&sb);
+	dw_alert_free(&a);
 	DW_PASS();
 }
