@@ -14,9 +14,12 @@
  * 9.7 MiB, allocated once and touched only as entries fill.
  *
  * Chains are singly linked and stay short because buckets >= cap (load
- * factor <= 1). Hashing is SipHash-1-3 with a key drawn from getrandom() once
- * per process, so an attacker cannot aim records at one chain; nothing the
- * program prints depends on that key (iteration follows LRU order).
+ * factor <= 1). Bucket hashing is a keyed multiply-fold hash (two 64x64->128
+ * multiplies per 16 bytes; keys here are 5-300 bytes) with a key drawn from
+ * getrandom() once per process, so an attacker cannot aim records at one
+ * chain without learning the key; nothing the program prints depends on it
+ * (iteration follows LRU order). SipHash-1-3 with a fixed key makes the
+ * digest stored for over-long keys, which must not vary between runs.
  */
 #include "table.h"
 
@@ -263,9 +266,32 @@ static void remove_entry(struct dw_table *t, uint32_t i)
 	t->count--;
 }
 
-static uint32_t hash_of(const unsigned char *k, size_t n)
+static inline uint64_t mum(uint64_t a, uint64_t b)
 {
-	return (uint32_t)siphash13(k, n, sip_k0, sip_k1);
+	__uint128_t r = (__uint128_t)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static uint32_t hash_of(const unsigned char *p, size_t n)
+{
+	uint64_t h = sip_k0 ^ mum((uint64_t)n ^ sip_k1, 0x9e3779b97f4a7c15ULL), a = 0, b = 0;
+
+	while (n > 16) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		h = mum(a ^ sip_k1, b ^ h);
+		p += 16;
+		n -= 16;
+	}
+	a = b = 0;
+	if (n > 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, n - 8);
+	} else {
+		memcpy(&a, p, n);
+	}
+	h = mum(a ^ sip_k1 ^ 0xa0761d6478bd642fULL, b ^ h ^ 0xe7037ed1a0b428dbULL);
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 void *dw_table_upsert(struct dw_table *t, const void *key, size_t klen, int *created)

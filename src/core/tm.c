@@ -51,12 +51,29 @@ int dw_tm_mdays(int year, int mon)
 
 int dw_tm_month3(const char *p)
 {
-	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-	for (int i = 0; i < 12; i++)
-		if (p[0] == names[3 * i] && p[1] == names[3 * i + 1] && p[2] == names[3 * i + 2])
-			return i + 1;
-	return 0;
+	/* switch on the first letter: this runs once per RFC 3164 line */
+	switch (p[0]) {
+	case 'J':
+		if (p[1] == 'a' && p[2] == 'n')
+			return 1;
+		if (p[1] == 'u')
+			return p[2] == 'n' ? 6 : p[2] == 'l' ? 7 : 0;
+		return 0;
+	case 'F': return p[1] == 'e' && p[2] == 'b' ? 2 : 0;
+	case 'M':
+		if (p[1] != 'a')
+			return 0;
+		return p[2] == 'r' ? 3 : p[2] == 'y' ? 5 : 0;
+	case 'A':
+		if (p[1] == 'p' && p[2] == 'r')
+			return 4;
+		return p[1] == 'u' && p[2] == 'g' ? 8 : 0;
+	case 'S': return p[1] == 'e' && p[2] == 'p' ? 9 : 0;
+	case 'O': return p[1] == 'c' && p[2] == 't' ? 10 : 0;
+	case 'N': return p[1] == 'o' && p[2] == 'v' ? 11 : 0;
+	case 'D': return p[1] == 'e' && p[2] == 'c' ? 12 : 0;
+	default: return 0;
+	}
 }
 
 static int digits(const char *p, size_t n, size_t off, int count, int *out)

@@ -267,3 +267,17 @@ DW_TEST(alert_strlist_dedupe_and_sort)
 	dw_alert_free(&a);
 	DW_PASS();
 }
+
+DW_TEST(tm_month3_all)
+{
+	static const char *m[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+	for (int i = 0; i < 12; i++)
+		DW_ASSERT_EQ_INT(dw_tm_month3(m[i]), i + 1);
+	DW_ASSERT_EQ_INT(dw_tm_month3("Jux"), 0);
+	DW_ASSERT_EQ_INT(dw_tm_month3("Max"), 0);
+	DW_ASSERT_EQ_INT(dw_tm_month3("Aux"), 0);
+	DW_ASSERT_EQ_INT(dw_tm_month3("JAN"), 0);
+	DW_PASS();
+}
