@@ -8,8 +8,8 @@
  * parse, for sshd one classification and one hash-table lookup; the event is
  * a struct inside the parser, reused, so nothing is allocated per line.
  * Memory: the parser itself (about 1 KiB), the journal scratch buffer
- * (JBUF = 64 KiB + 64) and the sshd connection table (sshd_conn.c: about
- * 27 MiB at the default cap, touched only as connections are seen).
+ * (JBUF = 64 KiB + 64) and the sshd connection table (sshd_conn.c: 28 MiB
+ * at the default cap, touched only as connections are seen).
  *
  * Time order, per file: a record more than a day older than the newest one
  * seen in the same file is skipped as "time_backwards". So that one absurd

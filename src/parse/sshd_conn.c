@@ -25,8 +25,9 @@
  *   Invalid user / User not allowed / PAM: Authentication failure  a guess,
  *       delivered at once (reason unknown_user, restriction, locked,
  *       bad_password) and OPEN; without any known source it is HELD until a
- *       line of the connection names one. A PAM error of the OPEN guess's user
- *       is folded into it.
+ *       line of the connection names one (a Failed line of the same user is
+ *       then that guess: one event, with the held reason). A PAM error of the
+ *       OPEN guess's user is folded into it.
  *   pam_X(sshd:auth): authentication failure  folded into an OPEN guess;
  *       otherwise HELD. A second PAM failure differing only in "[preauth]"
  *       (the monitor and the child both log the same attempt) is folded; any
@@ -62,12 +63,12 @@
  *
  * Memory arithmetic: each entry is a table header (24 bytes), the key
  * (pid + host, KEY_MAX = 68 -> 72 bytes; longer hosts are stored as a prefix
- * plus digest) and a struct conn (about 330 bytes: the held failure keeps up
- * to 100 bytes of user and 64 of client name). At the default cap of 65,536
- * connections: 65,536 * (24 + 72 + 336) + 4 * 65,536 buckets = about 27 MiB,
- * allocated once with calloc and touched only as connections are seen; the
- * entries of closed connections are deleted and reused, so a log touches
- * about (connections open at once) * 432 bytes.
+ * plus digest) and a struct conn (344 bytes: the held failure keeps up to
+ * 100 bytes of user and 64 of client name), 440 bytes in all. At the default
+ * cap of 65,536 connections: 65,536 * 440 + 4 * 65,536 buckets = 29.1 MB
+ * (27.8 MiB), allocated once with calloc and touched only as connections are
+ * seen; the entries of closed connections are deleted and reused, so a log
+ * touches about (connections open at once) * 440 bytes.
  */
 #include "sshd_conn.h"
 
@@ -447,6 +448,15 @@ void dw_sshd_conn_line(struct dw_sshd_conn *x, struct dw_event *ev, const struct
 				ev->count = m->count - 1;
 				emit(x, ev, DW_ACT_AUTH_FAILURE, fail_reason(m));
 			}
+			break;
+		}
+		if (c->att == ATT_HELD && c->h.definite && same_user(&c->h, m)) {
+			/* "User U not allowed because account is locked" was waiting for its source */
+			x->st->merged_lines++;
+			c->att = ATT_FAILED;
+			if (c->h.code)
+				ev->code = dw_slice_cstr(c->h.code);
+			emit(x, ev, DW_ACT_AUTH_FAILURE, c->h.reason);
 			break;
 		}
 		if (c->att == ATT_HELD && !c->h.definite && user_fits(&c->h, m)) {

@@ -511,6 +511,10 @@ DW_TEST(parse_merge_not_allowed_and_pam_error)
 		/* a second guess on the same connection counts */
 		"Feb 25 14:35:05 h sshd[31608]: Failed keyboard-interactive/pam for alice from 192.0.2.41 "
 		"port 2 ssh2",
+		/* a locked account: held until the Failed line names the client, one guess */
+		"Feb 25 14:35:30 h sshd[31610]: User bob not allowed because account is locked",
+		"Feb 25 14:35:32 h sshd[31610]: Failed password for invalid user bob from 192.0.2.43 "
+		"port 4 ssh2",
 		/* an existing user trying "none" first: not a guess */
 		"Feb 25 14:36:00 h sshd[31609]: Failed none for alice from 192.0.2.42 port 3 ssh2",
 		NULL};
@@ -518,12 +522,14 @@ DW_TEST(parse_merge_not_allowed_and_pam_error)
 	DW_ASSERT(p);
 	feed(p, 0, l);
 	dw_parser_flush(p);
-	DW_ASSERT_EQ_INT(s.by_action[DW_ACT_AUTH_FAILURE], 3);
+	DW_ASSERT_EQ_INT(s.by_action[DW_ACT_AUTH_FAILURE], 4);
 	DW_ASSERT(has(&s, 0, "\"reason\":\"restriction\""));
 	DW_ASSERT(has(&s, 1, "\"reason\":\"bad_password\",\"user\":\"alice\""));
 	DW_ASSERT(has(&s, 2, "\"protocol\":\"keyboard-interactive\""));
-	DW_ASSERT(has(&s, 3, "\"action\":\"other\""));
-	DW_ASSERT_EQ_INT(dw_parser_stats(p)->merged_lines, 2);
+	DW_ASSERT(has(&s, 3, "\"reason\":\"locked\",\"user\":\"bob\",\"src_ip\":\"192.0.2.43\""));
+	DW_ASSERT(has(&s, 3, "\"code\":\"account_locked\""));
+	DW_ASSERT(has(&s, 4, "\"action\":\"other\""));
+	DW_ASSERT_EQ_INT(dw_parser_stats(p)->merged_lines, 3);
 	dw_parser_free(p);
 	DW_PASS();
 }
