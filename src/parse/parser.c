@@ -231,9 +231,13 @@ static void syslog_line(struct dw_parser *p, const char *line, size_t n)
 		skip(p, h.why);
 		return;
 	}
-	if (h.need_year && dw_syslog_year_apply(&p->yr, &h, p->o.utc_offset) != DW_OK) {
-		skip(p, h.why);
-		return;
+	if (h.need_year) {
+		if (dw_syslog_year_apply(&p->yr, &h, p->o.utc_offset) != DW_OK) {
+			skip(p, h.why);
+			return;
+		}
+	} else {
+		dw_syslog_year_anchor(&p->yr, h.ts);
 	}
 	if (!in_order(p, h.ts))
 		return;

@@ -357,6 +357,20 @@ void dw_syslog_year_begin(struct dw_syslog_year *y, int fixed, int64_t ref_ns)
 	y->fixed = fixed;
 	y->day_key = 0;
 	y->day_base = 0;
+	y->anchor_day = 0;
+}
+
+void dw_syslog_year_anchor(struct dw_syslog_year *y, int64_t ts)
+{
+	int64_t day = ts / DW_NS / 86400;
+	int yr, mo, d, hh, mm, ss;
+
+	if (y->fixed || day + 1 == y->anchor_day)
+		return; /* once per day of full-date records */
+	y->anchor_day = day + 1;
+	dw_tm_to_civil(ts / DW_NS, &yr, &mo, &d, &hh, &mm, &ss);
+	y->year = yr;
+	y->last_mon = mo;
 }
 
 int dw_syslog_year_apply(struct dw_syslog_year *y, struct dw_syslog_hdr *h, int32_t utc_offset)

@@ -67,10 +67,18 @@ struct dw_syslog_year {
 	int fixed;      /* opts.year, 0 = infer */
 	int day_key;    /* year*512 + mon*32 + day of day_base (0 = none) */
 	int64_t day_base; /* seconds of that day's midnight */
+	int64_t anchor_day; /* day number of the last full-date record + 1 (0 = none) */
 };
 
 /* Starts a file: fixed year (0 = infer) and the reference time in ns (mtime or now). */
 void dw_syslog_year_begin(struct dw_syslog_year *y, int fixed, int64_t ref_ns);
+
+/*
+ * A record with a full date (RFC 3339, RFC 5424, journal) at ts ns sets the
+ * year later RFC 3164 records of the same file continue from, unless the
+ * year is fixed (--year): a file that mixes header styles needs no guess.
+ */
+void dw_syslog_year_anchor(struct dw_syslog_year *y, int64_t ts);
 
 /*
  * Gives an RFC 3164 header its year and sets h->ts (utc_offset seconds east

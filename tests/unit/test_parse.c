@@ -123,6 +123,26 @@ DW_TEST(parse_year_from_mtime)
 	DW_PASS();
 }
 
+/* A full-date record anchors the year of the RFC 3164 records after it. */
+DW_TEST(parse_year_anchored_by_full_date)
+{
+	struct seen s;
+	struct dw_parser *p = mk(&s, 0, 0);
+	static const char *const l[] = {
+		"2019-12-31T23:59:00Z h sshd[1]: Accepted password for a from 192.0.2.1 port 1 ssh2",
+		"Dec 31 23:59:58 h sshd[2]: Accepted password for a from 192.0.2.1 port 2 ssh2",
+		"Jan  1 00:00:02 h sshd[3]: Accepted password for a from 192.0.2.1 port 3 ssh2",
+		NULL};
+
+	DW_ASSERT(p);
+	feed(p, ns_of(2026, 11, 24), l); /* a fresh checkout: mtime says nothing */
+	DW_ASSERT_EQ_INT(s.n, 3);
+	DW_ASSERT(has(&s, 1, "\"ts\":\"2019-12-31T23:59:58Z\""));
+	DW_ASSERT(has(&s, 2, "\"ts\":\"2020-01-01T00:00:02Z\""));
+	dw_parser_free(p);
+	DW_PASS();
+}
+
 DW_TEST(parse_year_override)
 {
 	struct seen s;
