@@ -53,34 +53,40 @@ void dw_event_clear(struct dw_event *e)
 	e->count = 1;
 }
 
+/* ASCII upper case to lower case; every other byte unchanged. */
+static const unsigned char lower[256] = {
+#define L4(x) L1(x), L1(x + 1), L1(x + 2), L1(x + 3)
+#define L1(x) ((x) >= 'A' && (x) <= 'Z' ? (x) + 32 : (x))
+#define L16(x) L4(x), L4(x + 4), L4(x + 8), L4(x + 12)
+#define L64(x) L16(x), L16(x + 16), L16(x + 32), L16(x + 48)
+	L64(0), L64(64), L64(128), L64(192)
+#undef L64
+#undef L16
+#undef L4
+#undef L1
+};
+
 size_t dw_user_normalise(struct dw_slice raw, char *buf)
 {
-	const char *p = raw.p;
-	size_t n = raw.n, k = 0;
+	const char *p = raw.p, *c;
+	size_t n = raw.n;
 
 	/* DOMAIN\user -> user (last backslash) */
-	for (size_t i = n; i > 0; i--)
-		if (p[i - 1] == '\\') {
-			p += i;
-			n -= i;
-			break;
-		}
+	if (n && (c = memrchr(p, '\\', n)) != NULL) {
+		n -= (size_t)(c + 1 - p);
+		p = c + 1;
+	}
 	/* user@domain -> user (first @, but keep a leading @) */
-	for (size_t i = 1; i < n; i++)
-		if (p[i] == '@') {
-			n = i;
-			break;
-		}
+	if (n > 1 && (c = memchr(p + 1, '@', n - 1)) != NULL)
+		n = (size_t)(c - p);
 	if (n == 1 && p[0] == '-')
 		n = 0;
 	if (n > DW_USER_MAX)
 		n = DW_USER_MAX;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		buf[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-	}
-	buf[k] = 0;
-	return k;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)lower[(unsigned char)p[i]];
+	buf[n] = 0;
+	return n;
 }
 
 void dw_event_set_user(struct dw_event *e, struct dw_slice raw)

@@ -162,32 +162,51 @@ static void skip(struct dw_parser *p, int why)
 }
 
 /* 1 if p[0..n) has a NUL or another control byte (TAB allowed) or DEL. */
-static int has_ctl(const char *p, size_t n)
+static int has_ctl_scalar(const char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-	uint64_t acc = 0, w, d;
-	size_t i = 0;
-
-	/* word at a time: any byte < 0x20 (TAB included, sorted out below) or == 0x7f */
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		d = w ^ (0x7f * ones);
-		acc |= ((w - 0x20 * ones) & ~w & high) | ((d - ones) & ~d & high);
-	}
-	if (!acc) {
-		for (; i < n; i++) {
-			unsigned char c = (unsigned char)p[i];
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				return 1;
-		}
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			return 1;
 	}
 	return 0;
+}
+
+#if defined(__SSE2__) && !defined(DW_NO_SIMD)
+#include <emmintrin.h>
+/*
+ * 16 bytes at a time: a byte is a control byte when min(b, 0x1f) == b (an
+ * unsigned b <= 0x1f) or b == 0x7f. Tabs are allowed, so a block that has
+ * any is rechecked by the scalar twin (tests compare both on every input).
+ */
+static int has_ctl(const char *p, size_t n)
+{
+	const __m128i lim = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+	size_t i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i ctl = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(b, lim), b),
+					   _mm_cmpeq_epi8(b, del));
+		if (_mm_movemask_epi8(ctl) && has_ctl_scalar(p + i, 16))
+			return 1;
+	}
+	if (i < n && n >= 16) { /* the tail as one overlapping block */
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+		__m128i ctl = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(b, lim), b),
+					   _mm_cmpeq_epi8(b, del));
+		return _mm_movemask_epi8(ctl) && has_ctl_scalar(p + n - 16, 16);
+	}
+	return has_ctl_scalar(p + i, n - i);
+}
+#else
+#define has_ctl has_ctl_scalar
+#endif
+
+/* For the tests: 1 if the SIMD and scalar control-byte scans disagree on p. */
+int dw_parser_ctl_check(const char *p, size_t n)
+{
+	return has_ctl(p, n) != has_ctl_scalar(p, n);
 }
 
 /* The per-file time order check; updates the newest time. */

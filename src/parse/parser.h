@@ -100,4 +100,7 @@ const char *dw_format_name(int format);
 int dw_format_from_name(const char *name);
 const char *dw_unparsed_name(int reason);
 
+/* Test hook: 1 if the SIMD and scalar control-byte scans disagree on p[0..n). */
+int dw_parser_ctl_check(const char *p, size_t n);
+
 #endif

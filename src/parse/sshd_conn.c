@@ -117,6 +117,14 @@ struct dw_sshd_conn {
 	void *ctx;
 	struct dw_parse_stats *st;
 	struct dw_event hev; /* events released from held state */
+	/*
+	 * One-entry cache of the last connection looked up: the 3-6 lines of one
+	 * attempt come in a row, so most lines skip the hash. Dropped whenever
+	 * an entry is deleted or evicted.
+	 */
+	struct conn *cc;
+	size_t ckl;
+	unsigned char ck[4 + KEY_HOST];
 };
 
 static size_t conn_key(const struct dw_event *ev, unsigned char *k)
@@ -250,6 +258,7 @@ static void on_evict(void *ctx, const void *key, size_t klen, void *val)
 
 	(void)key;
 	(void)klen;
+	x->cc = NULL;
 	x->st->conn_evicted++;
 	if (c->att == ATT_HELD)
 		release(x, c);
@@ -400,10 +409,17 @@ void dw_sshd_conn_line(struct dw_sshd_conn *x, struct dw_event *ev, const struct
 	fill(ev, m);
 	if (ev->has & DW_EV_HAS_PID) {
 		klen = conn_key(ev, key);
-		if (creates(m, cls))
+		if (x->cc && klen == x->ckl && memcmp(key, x->ck, klen) == 0)
+			c = x->cc;
+		else if (creates(m, cls))
 			c = dw_table_upsert(x->t, key, klen, &created);
 		else
 			c = dw_table_get(x->t, key, klen);
+		if (c && c != x->cc) {
+			x->cc = c;
+			x->ckl = klen;
+			memcpy(x->ck, key, klen);
+		}
 		can_hold = c != NULL;
 	}
 	if (created) {
@@ -553,5 +569,6 @@ void dw_sshd_conn_line(struct dw_sshd_conn *x, struct dw_event *ev, const struct
 		if (c->att == ATT_HELD)
 			release(x, c);
 		dw_table_del(x->t, key, klen);
+		x->cc = NULL;
 	}
 }

@@ -37,6 +37,9 @@ static size_t tok(const char *p, size_t n)
 	return s ? (size_t)(s - p) : n;
 }
 
+/* Bytes that end a program name: '[', ']', ':' and ' '. */
+static const unsigned char tag_stop[256] = {[' '] = 1, ['['] = 1, [']'] = 1, [':'] = 1};
+
 /*
  * A tag at p: "name[pid]:", "name:", "name[pid]", "[name]:" or "[name]".
  * With strict set, the tag must be the whole token t[0..tn) (used to tell a
@@ -53,8 +56,7 @@ static size_t tag(const char *p, size_t n, int strict, struct dw_syslog_hdr *h)
 		i = 1;
 	}
 	name0 = i;
-	while (i < n && i - name0 < TAG_MAX && p[i] != '[' && p[i] != ']' && p[i] != ':' &&
-	       p[i] != ' ')
+	while (i < n && i - name0 < TAG_MAX && !tag_stop[(unsigned char)p[i]])
 		i++;
 	name1 = i;
 	if (name1 == name0 || i >= n)
@@ -65,8 +67,10 @@ static size_t tag(const char *p, size_t n, int strict, struct dw_syslog_hdr *h)
 		i++;
 		closed = 1;
 	} else if (p[i] == '[') {
+		size_t end;
 		d0 = ++i;
-		while (i < n && i - d0 < 10 && dw_isdigit((unsigned char)p[i]))
+		end = DW_MIN(n, d0 + 10);
+		while (i < end && dw_isdigit((unsigned char)p[i]))
 			pid = pid * 10 + (uint64_t)(p[i++] - '0');
 		if (i >= n || p[i] != ']')
 			return 0;
@@ -100,7 +104,8 @@ static int host_tag_msg(const char *p, size_t n, struct dw_syslog_hdr *h)
 	if (n == 0)
 		return fail(h, DW_UNP_TRUNCATED);
 	t = tok(p, n);
-	if ((k = tag(p, t, 1, h)) == 0) {
+	/* a host never ends in ':' or ']': only then can the token be a tag */
+	if (t == 0 || (p[t - 1] != ':' && p[t - 1] != ']') || (k = tag(p, t, 1, h)) == 0) {
 		if (t > HOST_MAX)
 			return fail(h, DW_UNP_BAD_HEADER);
 		h->host = dw_slice_make(p, t);
@@ -123,6 +128,9 @@ static int host_tag_msg(const char *p, size_t n, struct dw_syslog_hdr *h)
 	h->msg = dw_slice_make(p, n);
 	return DW_OK;
 }
+
+/* Longest day of each month in any year (1-based; the year is checked later). */
+static const unsigned char max_mday[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 /* "Mmm dd HH:MM:SS[.f]" at p; returns bytes used, or 0 with h->why set. */
 static size_t time3164(const char *p, size_t n, struct dw_syslog_hdr *h)
@@ -153,7 +161,7 @@ static size_t time3164(const char *p, size_t n, struct dw_syslog_hdr *h)
 	    (mm = digits2(p + i + 4)) < 0 || p[i + 6] != ':' || (ss = digits2(p + i + 7)) < 0)
 		return (void)fail(h, DW_UNP_BAD_HEADER), 0;
 	i += 9;
-	if (day < 1 || day > dw_tm_mdays(2000, mon) || hh > 23 || mm > 59 || ss > 60)
+	if (day < 1 || day > max_mday[mon] || hh > 23 || mm > 59 || ss > 60)
 		return (void)fail(h, DW_UNP_BAD_TIME), 0;
 	h->frac = 0;
 	h->prec = 0;

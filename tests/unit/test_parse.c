@@ -760,3 +760,38 @@ DW_TEST(parse_no_alloc_per_line)
 		printf("# parse_no_alloc_per_line: no sanitizer hooks, checked mallinfo2 only\n");
 	DW_PASS();
 }
+
+/* The SIMD control-byte scan agrees with its scalar twin at every length and position. */
+DW_TEST(parse_ctl_scan_simd_equals_scalar)
+{
+	char buf[80];
+	static const unsigned char probes[] = {0, 1, '\t', '\n', 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0x9f, 0xff};
+
+	for (size_t n = 0; n <= sizeof(buf); n++)
+		for (size_t pos = 0; pos < n; pos++)
+			for (size_t k = 0; k < sizeof(probes); k++) {
+				memset(buf, 'a', sizeof(buf));
+				buf[pos] = (char)probes[k];
+				if (n > 20)
+					buf[3] = '\t';
+				DW_ASSERT(dw_parser_ctl_check(buf, n) == 0);
+			}
+	DW_PASS();
+}
+
+DW_TEST(parse_user_normalise)
+{
+	char b[DW_USER_MAX + 1];
+
+	DW_ASSERT_EQ_INT(dw_user_normalise(dw_slice_cstr("CORP\\Alice"), b), 5);
+	DW_ASSERT_EQ_STR(b, "alice");
+	DW_ASSERT_EQ_INT(dw_user_normalise(dw_slice_cstr("Bob@Example.COM"), b), 3);
+	DW_ASSERT_EQ_STR(b, "bob");
+	DW_ASSERT_EQ_INT(dw_user_normalise(dw_slice_cstr("@weird"), b), 6);
+	DW_ASSERT_EQ_INT(dw_user_normalise(dw_slice_cstr("-"), b), 0);
+	DW_ASSERT_EQ_INT(dw_user_normalise(dw_slice_cstr("A\\B\\cD@x@y"), b), 2);
+	DW_ASSERT_EQ_STR(b, "cd");
+	DW_ASSERT_EQ_INT(dw_user_normalise(dw_slice_cstr("\xc3\x89LISE"), b), 6);
+	DW_ASSERT_EQ_STR(b, "\xc3\x89lise");
+	DW_PASS();
+}
