@@ -31,11 +31,15 @@
 
 #define NIL UINT32_MAX
 
+struct link {
+	uint32_t hash;  /* full hash of the entry */
+	uint32_t chain; /* next entry in the bucket chain, or the free list */
+};
+
 struct dw_table {
 	unsigned char *slab;
 	uint32_t *buckets;
-	uint32_t *chain;  /* next entry in the bucket chain */
-	uint32_t *hash;   /* full hash of each entry */
+	struct link *lk;  /* per entry: hash and next in the bucket chain, one load */
 	uint32_t *prev;   /* LRU list, towards the least recent */
 	uint32_t *next;   /* LRU list, towards the most recent */
 	uint16_t *klen;
@@ -43,7 +47,7 @@ struct dw_table {
 	uint32_t cap;
 	uint32_t used;   /* entries ever handed out from the slab (bump) */
 	uint32_t count;  /* live entries */
-	uint32_t freel;  /* free list through chain[] */
+	uint32_t freel;  /* free list through lk[].chain */
 	uint32_t head;   /* least recently used */
 	uint32_t tail;   /* most recently used */
 	size_t key_max;
@@ -137,8 +141,7 @@ static void free_arrays(struct dw_table *t)
 {
 	free(t->slab);
 	free(t->buckets);
-	free(t->chain);
-	free(t->hash);
+	free(t->lk);
 	free(t->prev);
 	free(t->next);
 	free(t->klen);
@@ -165,12 +168,11 @@ int dw_table_new(struct dw_table **out, size_t cap, size_t key_max, size_t val_s
 	t->mask = (uint32_t)(nb - 1);
 	t->slab = calloc(cap, t->esz);
 	t->buckets = malloc(nb * sizeof(uint32_t));
-	t->chain = malloc(cap * sizeof(uint32_t));
-	t->hash = malloc(cap * sizeof(uint32_t));
+	t->lk = malloc(cap * sizeof(struct link));
 	t->prev = malloc(cap * sizeof(uint32_t));
 	t->next = malloc(cap * sizeof(uint32_t));
 	t->klen = malloc(cap * sizeof(uint16_t));
-	if (!t->slab || !t->buckets || !t->chain || !t->hash || !t->prev || !t->next || !t->klen)
+	if (!t->slab || !t->buckets || !t->lk || !t->prev || !t->next || !t->klen)
 		goto fail;
 	memset(t->buckets, 0xff, nb * sizeof(uint32_t));
 	t->freel = t->head = t->tail = NIL;
@@ -219,8 +221,8 @@ static const unsigned char *stored_key(const struct dw_table *t, const void *key
 
 static uint32_t find(const struct dw_table *t, const unsigned char *k, size_t klen, uint32_t h)
 {
-	for (uint32_t i = t->buckets[h & t->mask]; i != NIL; i = t->chain[i])
-		if (t->hash[i] == h && t->klen[i] == klen && memcmp(ekey(t, i), k, klen) == 0)
+	for (uint32_t i = t->buckets[h & t->mask]; i != NIL; i = t->lk[i].chain)
+		if (t->lk[i].hash == h && t->klen[i] == klen && memcmp(ekey(t, i), k, klen) == 0)
 			return i;
 	return NIL;
 }
@@ -253,19 +255,19 @@ static void lru_push(struct dw_table *t, uint32_t i)
 
 static void chain_unlink(struct dw_table *t, uint32_t i)
 {
-	uint32_t *pp = &t->buckets[t->hash[i] & t->mask];
+	uint32_t *pp = &t->buckets[t->lk[i].hash & t->mask];
 
 	while (*pp != NIL && *pp != i)
-		pp = &t->chain[*pp];
+		pp = &t->lk[*pp].chain;
 	if (*pp == i)
-		*pp = t->chain[i];
+		*pp = t->lk[i].chain;
 }
 
 static void remove_entry(struct dw_table *t, uint32_t i)
 {
 	chain_unlink(t, i);
 	lru_unlink(t, i);
-	t->chain[i] = t->freel;
+	t->lk[i].chain = t->freel;
 	t->freel = i;
 	t->count--;
 }
@@ -316,7 +318,7 @@ void *dw_table_upsert(struct dw_table *t, const void *key, size_t klen, int *cre
 	}
 	if (t->freel != NIL) {
 		i = t->freel;
-		t->freel = t->chain[i];
+		t->freel = t->lk[i].chain;
 	} else if (t->used < t->cap) {
 		i = t->used++;
 	} else {
@@ -324,14 +326,14 @@ void *dw_table_upsert(struct dw_table *t, const void *key, size_t klen, int *cre
 		if (t->evict_fn)
 			t->evict_fn(t->evict_ctx, ekey(t, i), t->klen[i], eval(t, i));
 		remove_entry(t, i);
-		t->freel = t->chain[i];
+		t->freel = t->lk[i].chain;
 		t->evicted++;
 	}
 	memset(ekey(t, i), 0, t->esz);
-	t->hash[i] = h;
+	t->lk[i].hash = h;
 	t->klen[i] = (uint16_t)slen;
 	memcpy(ekey(t, i), k, slen);
-	t->chain[i] = t->buckets[h & t->mask];
+	t->lk[i].chain = t->buckets[h & t->mask];
 	t->buckets[h & t->mask] = i;
 	lru_push(t, i);
 	t->count++;
