@@ -26,7 +26,8 @@ BUILD   ?= build/san
 OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 else
 BUILD   ?= build/release
-OPT     := -O2 -g -DNDEBUG
+OPT     := -O3 -g -DNDEBUG -flto=auto
+AR      := gcc-ar
 endif
 
 CFLAGS  ?=
@@ -61,7 +62,7 @@ $(BUILD)/%.o: %.c
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(ALLCFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)

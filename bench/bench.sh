@@ -6,7 +6,7 @@
 # Environment: DWELL (binary), LINES (default 1000000), RUNS (default 3).
 set -eu
 cd "$(dirname "$0")/.."
-: "${DWELL:=build/release/dwell}" "${LINES:=1000000}" "${RUNS:=3}"
+: "${DWELL:=build/release/dwell}" "${LINES:=1000000}" "${RUNS:=5}"
 OUT=build/bench
 LOG=$OUT/auth_${LINES}.log
 mkdir -p "$OUT"
@@ -29,29 +29,43 @@ measure() { # label, command...
 	local label=$1; shift
 	local best="" rss=0 t
 	for _ in $(seq "$RUNS"); do
-		"$GTIME" -o "$OUT/time.txt" -f '%e %M' "$@" > /dev/null 2>&1 || true
-		t=$(tail -1 "$OUT/time.txt")
-		local wall=${t% *}; rss=${t#* }
+		local t0 t1 wall
+		t0=$(date +%s.%N)
+		"$GTIME" -o "$OUT/time.txt" -f '%M' "$@" > /dev/null 2>&1 || true
+		t1=$(date +%s.%N)
+		wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')
+		rss=$(tail -1 "$OUT/time.txt")
 		if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; fi
 	done
 	awk -v l="$label" -v s="$best" -v b="$BYTES" -v n="$NL" -v r="$rss" 'BEGIN {
 		if (s <= 0) s = 0.01;
-		printf "| %-44s | %8.2f s | %9.1f MB/s | %12.0f lines/s | %8.1f MiB |\n", l, s, b/1e6/s, n/s, r/1024 }'
+		printf "| %-44s | %8.3f s | %9.1f MB/s | %12.0f lines/s | %8.1f MiB |\n", l, s, b/1e6/s, n/s, r/1024 }' \
+		| tee -a "$OUT/table.txt"
 }
 
 echo
 echo "input: $LOG, $NL lines, $(awk -v b="$BYTES" 'BEGIN{printf "%.1f MB", b/1e6}'), best of $RUNS runs, $(nproc) cores, $(date -u +%Y-%m-%d)"
 echo
+: > "$OUT/table.txt"
 echo "| command                                      | wall time  | throughput     | lines/s              | peak RSS     |"
 echo "|----------------------------------------------|------------|----------------|----------------------|--------------|"
 measure "dwell scan (all detectors)" "$DWELL" scan -q "$LOG"
 measure "dwell parse > /dev/null (events as JSON)" "$DWELL" parse -q "$LOG"
+measure "cat log | dwell scan - (stdin)" sh -c "cat '$LOG' | '$DWELL' scan -q -"
+[ -s "$LOG.gz" ] || gzip -1 -c "$LOG" > "$LOG.gz"
+measure "dwell scan log.gz (zlib; MB/s of plain text)" "$DWELL" scan -q "$LOG.gz"
 if [ -n "$SSHG" ]; then
 	measure "sshg-parser < log (sshguard 2.4.2)" sh -c "$SSHG < '$LOG'"
 else
 	echo "| sshg-parser: not found (run scripts/deps.sh) | | | | |"
 fi
-measure "grep -c 'Failed password'" grep -c 'Failed password' "$LOG"
+# grep stops at the first match when its stdout is /dev/null: pipe it
+measure "grep -c 'Failed password' | cat" sh -c "grep -c 'Failed password' '$LOG' | cat"
+if [ -n "$SSHG" ]; then
+	awk -v a="$(grep 'dwell scan (all' "$OUT/table.txt" | awk -F'|' '{print $3+0}')" \
+	    -v b="$(grep 'sshg-parser' "$OUT/table.txt" | awk -F'|' '{print $3+0}')" \
+	    'BEGIN { if (a > 0) printf "\ndwell scan is %.1fx faster than sshg-parser on this input\n", b / a }'
+fi
 echo
 "$DWELL" scan "$LOG" > "$OUT/alerts.jsonl" 2> "$OUT/summary.txt" || true
 echo "dwell scan summary:"
