@@ -25,6 +25,8 @@ struct dw_cli_opts {
 	int quiet;
 	int idle_exit_ms;
 	size_t max_line;
+	int32_t utc_offset; /* seconds east of UTC for RFC 3164 times */
+	size_t conn_cap;    /* sshd connections tracked at once; 0 = default */
 	const char *output;
 	const char **paths;
 	size_t npaths;

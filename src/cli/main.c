@@ -53,6 +53,8 @@ static void usage(FILE *f)
 	      "  -o, --output FILE     write alerts/events to FILE instead of stdout\n"
 	      "  -q, --quiet           no summary or progress on stderr\n"
 	      "      --max-line N      longest line in bytes (default 65536)\n"
+	      "      --utc-offset +HH:MM  zone of RFC 3164 times (default +00:00)\n"
+	      "      --max-connections N  sshd connections tracked at once (default 65536)\n"
 	      "      --idle-exit SECS  with --follow: stop after SECS without new data\n"
 	      "  -h, --help            this text\n",
 	      f);
@@ -167,6 +169,8 @@ static int run_pipeline(struct dw_cli_opts *o)
 	ro.idle_exit_ms = o->idle_exit_ms;
 	po.format = o->format;
 	po.year = o->year;
+	po.utc_offset = o->utc_offset;
+	po.conn_cap = o->conn_cap;
 	if (setup_config(o, &cfg)) {
 		status = 1;
 		goto done;
@@ -254,6 +258,34 @@ static int parse_uint(const char *s, long long lo, long long hi, long long *out)
 	return 0;
 }
 
+/* "+HH:MM", "-HH:MM", "+HHMM" or "Z" into seconds east of UTC. */
+static int parse_offset(const char *s, int32_t *out)
+{
+	int sign, h, m;
+	size_t n = strlen(s);
+
+	if (n == 1 && (s[0] == 'Z' || s[0] == 'z')) {
+		*out = 0;
+		return 0;
+	}
+	if ((n != 6 && n != 5) || (s[0] != '+' && s[0] != '-'))
+		return -1;
+	sign = s[0] == '-' ? -1 : 1;
+	if (!dw_isdigit(s[1]) || !dw_isdigit(s[2]))
+		return -1;
+	h = (s[1] - '0') * 10 + (s[2] - '0');
+	s += n == 6 ? 4 : 3;
+	if (n == 6 && s[-1] != ':')
+		return -1;
+	if (!dw_isdigit(s[0]) || !dw_isdigit(s[1]))
+		return -1;
+	m = (s[0] - '0') * 10 + (s[1] - '0');
+	if (h > 23 || m > 59)
+		return -1;
+	*out = sign * (h * 3600 + m * 60);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -266,6 +298,8 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"max-line", required_argument, NULL, 'L'},
 		{"idle-exit", required_argument, NULL, 'I'},
+		{"utc-offset", required_argument, NULL, 'U'},
+		{"max-connections", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -340,6 +374,22 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			o.idle_exit_ms = (int)(v * 1000);
+			break;
+		case 'U':
+			if (parse_offset(optarg, &o.utc_offset)) {
+				fprintf(stderr, "dwell: --utc-offset wants +HH:MM or -HH:MM, not '%s'\n",
+					optarg);
+				free(o.sets);
+				return 1;
+			}
+			break;
+		case 'C':
+			if (parse_uint(optarg, 16, 1 << 24, &v)) {
+				fprintf(stderr, "dwell: --max-connections wants 16..16777216\n");
+				free(o.sets);
+				return 1;
+			}
+			o.conn_cap = (size_t)v;
 			break;
 		case 'h':
 			usage(stdout);

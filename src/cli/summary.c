@@ -89,6 +89,8 @@ void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
 	if (ps->merged_lines)
 		fprintf(f, "  %-12s %s lines folded into the attempt they belong to\n", "merged",
 			grp(ps->merged_lines, a));
+	fprintf(f, "  %-12s %.1f MiB for sshd connections, %s evicted at the cap\n", "parser",
+		(double)dw_parser_memuse(s->parser) / (1024.0 * 1024.0), grp(ps->conn_evicted, a));
 	if (s->detect) {
 		struct dw_detect_stats ds;
 		fprintf(f, "  %-12s %s", "alerts", grp(s->alerts->total, a));

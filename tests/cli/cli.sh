@@ -83,3 +83,11 @@ sleep 0.5; mv "$T/f.log" "$T/f.log.1"; cat "$T/crlf.log" > "$T/f.log"
 wait $pid; rc=$?
 check follow-exit0 test $rc -eq 0
 check follow-lines test "$(wc -l < "$T/out")" -eq 3
+
+# RFC 3164 zone and option validation
+"$DWELL" parse -q -y 2024 --utc-offset +01:00 "$T/a.log" > "$T/out"
+check utc-offset grep -q '"ts":"2024-03-07T17:53:20Z"' "$T/out"
+"$DWELL" parse -q --utc-offset 1:00 "$T/a.log" > /dev/null 2>&1; check utc-offset-bad test $? -eq 1
+"$DWELL" scan -q --set nosuch.key=1 "$T/a.log" > /dev/null 2>&1; check set-unknown-key test $? -eq 1
+"$DWELL" scan -q --config "$T/nope.conf" "$T/a.log" > /dev/null 2>&1; check config-missing test $? -eq 1
+"$DWELL" scan -q --config etc/dwell.conf "$T/a.log" > /dev/null 2>&1; check config-shipped test $? -eq 0
