@@ -1,7 +1,8 @@
 /*
  * test_parse_f2b.c - conformance with fail2ban's annotated sshd corpus,
- * read in place from the installed package (CI installs fail2ban; without
- * it this test fails and says so):
+ * read in place from the installed package or from the copy scripts/deps.sh
+ * unpacks from it (CI runs that script; without either this test fails and
+ * says so):
  *   /usr/lib/python3/dist-packages/fail2ban/tests/files/logs/sshd
  *   .../sshd-journal (pulled in by "# addFILE:"; "logtype": "journal" lines
  *   have no syslog prefix, so they get a fixed one here)
