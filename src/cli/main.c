@@ -54,7 +54,7 @@ static void usage(FILE *f)
 	      "  -q, --quiet           no summary or progress on stderr\n"
 	      "      --max-line N      longest line in bytes (default 65536)\n"
 	      "      --utc-offset +HH:MM  zone of RFC 3164 times (default +00:00)\n"
-	      "      --max-connections N  sshd connections tracked at once (default 65536)\n"
+	      "      --max-connections N  sshd connections tracked at once (default 16384)\n"
 	      "      --idle-exit SECS  with --follow: stop after SECS without new data\n"
 	      "  -h, --help            this text\n",
 	      f);

@@ -53,7 +53,7 @@ struct dw_parse_opts {
 	int format;         /* enum dw_format */
 	int year;           /* RFC 3164 year; 0 = infer from the file's mtime */
 	int32_t utc_offset; /* seconds east of UTC of zone-less (RFC 3164) times; 0 = UTC */
-	size_t conn_cap;    /* sshd connections tracked at once; 0 = 65,536 (28 MiB at most) */
+	size_t conn_cap;    /* sshd connections tracked at once; 0 = 16,384 (6.8 MiB at most) */
 };
 
 struct dw_parse_stats {

@@ -61,14 +61,18 @@
  * Every event of a connection without an address of its own gets the
  * connection's client when a previous line named it.
  *
- * Memory arithmetic: each entry is a table header (24 bytes), the key
- * (pid + host, KEY_MAX = 68 -> 72 bytes; longer hosts are stored as a prefix
- * plus digest) and a struct conn (344 bytes: the held failure keeps up to
- * 100 bytes of user and 64 of client name), 440 bytes in all. At the default
- * cap of 65,536 connections: 65,536 * 440 + 4 * 65,536 buckets = 29.1 MB
- * (27.8 MiB), allocated once with calloc and touched only as connections are
+ * Memory arithmetic: each entry is the key (pid + host, KEY_MAX = 68 -> 72
+ * bytes; longer hosts are stored as a prefix plus digest), a struct conn
+ * (344 bytes: the held failure keeps up to 100 bytes of user and 64 of
+ * client name) and 18 bytes of table links, 434 bytes in all, plus 4 bytes of
+ * bucket. At the default cap of 16,384 connections: 16,384 * 438 = 7.2 MB
+ * (6.8 MiB), allocated once with calloc and touched only as connections are
  * seen; the entries of closed connections are deleted and reused, so a log
- * touches about (connections open at once) * 440 bytes.
+ * touches about (connections open at once) * 434 bytes. sshd itself refuses
+ * unauthenticated connections beyond MaxStartups (100 by default), so 16,384
+ * open at once covers well over a hundred busy servers in one log; beyond
+ * the cap the oldest connection is evicted (its held failure is released
+ * first) and counted.
  */
 #include "sshd_conn.h"
 

@@ -18,7 +18,7 @@
 #include "sshd.h"
 
 /* Default number of connections tracked at once. */
-#define DW_SSHD_CONN_CAP 65536
+#define DW_SSHD_CONN_CAP 16384
 
 struct dw_sshd_conn;
 
