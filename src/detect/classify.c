@@ -80,19 +80,6 @@ const char *dw_class_detector(int cls, int slow)
 	}
 }
 
-static void sort_u32(uint32_t *v, int n)
-{
-	for (int i = 1; i < n; i++) {
-		uint32_t x = v[i];
-		int j = i - 1;
-		while (j >= 0 && v[j] > x) {
-			v[j + 1] = v[j];
-			j--;
-		}
-		v[j + 1] = x;
-	}
-}
-
 static uint64_t attack_id(const uint8_t *key, size_t klen, int64_t first)
 {
 	uint64_t id = dw_detect_hash(key, klen) ^ ((uint64_t)first * 0x9e3779b97f4a7c15ULL);
@@ -124,8 +111,7 @@ int dw_classify(struct dw_detect *d, const struct dw_src *s, const uint8_t *skey
 		return ci->cls = DW_CL_NONE;
 	ci->slow = dur >= c->slow_min_duration;
 	if (s->ivl_n) {
-		memcpy(v, s->ivl, sizeof(v));
-		sort_u32(v, s->ivl_n);
+		dw_source_sorted_intervals(s, v);
 		ci->median_s = v[s->ivl_n / 2];
 		if (s->ivl_n >= 4 && ci->median_s &&
 		    (int64_t)ci->median_s * DW_NS >= c->stale_min_interval) {

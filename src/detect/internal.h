@@ -251,6 +251,8 @@ void dw_source_requeue(struct dw_detect *d, struct dw_src *s, const uint8_t *key
 		       int64_t now);
 /* Median of the last intervals between s's failures, seconds (0 if none). */
 uint32_t dw_source_median(const struct dw_src *s);
+/* Copies the source's recent failure intervals into v sorted; returns how many. */
+int dw_source_sorted_intervals(const struct dw_src *s, uint32_t v[DW_IVL_N]);
 /* Starts a new episode for s (counters to zero, epoch + 1). */
 void dw_source_reset(struct dw_detect *d, struct dw_src *s);
 /* Builds a pair key for (source key, user) into buf (DW_PAIR_KEY_MAX + 300 bytes); returns length. */

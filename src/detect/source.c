@@ -552,14 +552,10 @@ void dw_source_success(struct dw_detect *d, const struct dw_event *e, const uint
 	}
 }
 
-uint32_t dw_source_median(const struct dw_src *s)
+int dw_source_sorted_intervals(const struct dw_src *s, uint32_t v[DW_IVL_N])
 {
-	uint32_t v[DW_IVL_N];
-
-	if (!s->ivl_n)
-		return 0;
-	memcpy(v, s->ivl, sizeof(v));
-	for (int i = 1; i < s->ivl_n; i++) {
+	memcpy(v, s->ivl, sizeof(s->ivl));
+	for (int i = 1; i < s->ivl_n; i++) { /* insertion sort: at most DW_IVL_N */
 		uint32_t x = v[i];
 		int j = i - 1;
 		while (j >= 0 && v[j] > x) {
@@ -568,7 +564,16 @@ uint32_t dw_source_median(const struct dw_src *s)
 		}
 		v[j + 1] = x;
 	}
-	return v[s->ivl_n / 2];
+	return s->ivl_n;
+}
+
+uint32_t dw_source_median(const struct dw_src *s)
+{
+	uint32_t v[DW_IVL_N];
+
+	if (!s->ivl_n)
+		return 0;
+	return v[dw_source_sorted_intervals(s, v) / 2];
 }
 
 /* Moves s to the slow queue (its episode stays open for slow.idle). */
