@@ -23,6 +23,7 @@ struct dw_cli_opts {
 	int year;
 	int follow;
 	int quiet;
+	int sequential; /* do not merge several logs by time */
 	int idle_exit_ms;
 	size_t max_line;
 	int32_t utc_offset; /* seconds east of UTC for RFC 3164 times */
@@ -33,8 +34,10 @@ struct dw_cli_opts {
 };
 
 struct dw_cli_summary {
-	const struct dw_reader *reader;
-	const struct dw_parser *parser;
+	struct dw_reader_stats rs;      /* summed over every reader */
+	struct dw_parse_stats ps;       /* summed over every parser */
+	size_t parser_mem;
+	size_t streams;                 /* logs merged by time (1 = read in sequence) */
 	const struct dw_detect *detect; /* NULL for parse */
 	const struct dw_jsonl *alerts;
 	int64_t ts_min, ts_max;
@@ -45,6 +48,29 @@ struct dw_cli_summary {
 void dw_cli_summary(FILE *f, const struct dw_cli_summary *s);
 
 /* Rewrites the progress line on stderr. */
-void dw_cli_progress(const struct dw_reader *r, const struct dw_parser *p, double secs);
+void dw_cli_progress(const struct dw_reader_stats *rs, const struct dw_parse_stats *ps,
+		     double secs);
+
+/* Adds one reader's and one parser's counters into the totals. */
+void dw_cli_add_stats(struct dw_reader_stats *rs, struct dw_parse_stats *ps,
+		      const struct dw_reader_stats *r1, const struct dw_parse_stats *p1);
+
+/* merge.c: several logs read at once, events delivered in time order. */
+#define DW_MERGE_MAX 256
+struct dw_merge;
+typedef void (*dw_merge_err_fn)(void *ctx, const char *file, int err);
+
+/* Creates nstreams empty streams; events go to fn(ctx). Free with dw_merge_free. */
+int dw_merge_new(struct dw_merge **out, size_t nstreams, const struct dw_reader_opts *ro,
+		 const struct dw_parse_opts *po, dw_event_fn fn, void *ctx) DW_WUR;
+void dw_merge_free(struct dw_merge *m);
+/* Appends a file (path copied) to stream i; files of a stream are read in order. */
+int dw_merge_add(struct dw_merge *m, size_t stream, const char *path) DW_WUR;
+/* Reads everything; err() is told of each input that cannot be read; tick() now and then. */
+void dw_merge_run(struct dw_merge *m, dw_merge_err_fn err, void *ectx,
+		  void (*tick)(void *ctx), void *tctx);
+void dw_merge_stop(struct dw_merge *m);
+void dw_merge_totals(const struct dw_merge *m, struct dw_reader_stats *rs,
+		     struct dw_parse_stats *ps, size_t *parser_mem);
 
 #endif

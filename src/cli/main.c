@@ -27,12 +27,15 @@
 #define DWELL_VERSION "0.1.0"
 
 static struct dw_reader *g_reader;
+static struct dw_merge *g_merge;
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	if (g_reader)
 		dw_reader_stop(g_reader);
+	if (g_merge)
+		dw_merge_stop(g_merge);
 }
 
 static void usage(FILE *f)
@@ -55,6 +58,8 @@ static void usage(FILE *f)
 	      "      --max-line N      longest line in bytes (default 65536)\n"
 	      "      --utc-offset +HH:MM  zone of RFC 3164 times (default +00:00)\n"
 	      "      --max-connections N  sshd connections tracked at once (default 16384)\n"
+	      "      --sequential      read inputs one after another instead of merging the\n"
+	      "                        logs of several hosts by time\n"
 	      "      --idle-exit SECS  with --follow: stop after SECS without new data\n"
 	      "  -h, --help            this text\n",
 	      f);
@@ -138,22 +143,101 @@ static int setup_config(struct dw_cli_opts *o, struct dw_config **cfg)
 	return 0;
 }
 
+static void on_read_error(void *ctx, const char *file, int err)
+{
+	int *open_failed = ctx;
+
+	fprintf(stderr, "dwell: %s: %s\n", file, strerror(err));
+	*open_failed = 1;
+}
+
+struct progress {
+	int on;
+	double t0, next;
+	struct dw_merge *m;
+	struct dw_reader *rd;
+	struct dw_parser *ps;
+};
+
+static void on_tick(void *ctx)
+{
+	struct progress *pg = ctx;
+	struct dw_reader_stats rs;
+	struct dw_parse_stats ps;
+	size_t mem;
+
+	if (!pg->on || now_s() < pg->next)
+		return;
+	if (pg->m) {
+		dw_merge_totals(pg->m, &rs, &ps, &mem);
+	} else {
+		rs = *dw_reader_stats(pg->rd);
+		ps = *dw_parser_stats(pg->ps);
+	}
+	dw_cli_progress(&rs, &ps, now_s() - pg->t0);
+	pg->next = now_s() + 0.5;
+}
+
+/*
+ * Splits the queued inputs into logs (a rotated set is one log). Returns the
+ * number of logs; stream_of[i] is input i's log.
+ */
+static size_t count_logs(const struct dw_reader *lister, size_t *stream_of)
+{
+	size_t k = 0, n = dw_reader_inputs(lister);
+	int same;
+
+	for (size_t i = 0; i < n; i++) {
+		dw_reader_input(lister, i, &same);
+		if (i > 0 && !same)
+			k++;
+		stream_of[i] = k;
+	}
+	return n ? k + 1 : 0;
+}
+
+/* The single-stream loop: one reader, one parser, inputs one after another. */
+static void run_sequential(struct run *r, struct progress *pg, int *open_failed)
+{
+	struct dw_line ln;
+	int rc;
+	uint64_t n = 0;
+
+	while ((rc = dw_reader_next(g_reader, &ln)) != DW_EOF) {
+		if (rc == DW_EIO) {
+			on_read_error(open_failed, ln.file, ln.err ? ln.err : EIO);
+			continue;
+		}
+		if (rc != DW_OK)
+			break;
+		if (ln.file_start)
+			dw_parser_begin_file(r->parser, ln.file, ln.mtime);
+		dw_parser_line(r->parser, ln.p, ln.n, ln.lineno, ln.offset);
+		if ((++n & 0xffff) == 0)
+			on_tick(pg);
+	}
+	dw_parser_flush(r->parser);
+}
+
 static int run_pipeline(struct dw_cli_opts *o)
 {
 	struct run r;
 	struct dw_config *cfg = NULL;
 	struct dw_reader_opts ro = {0};
 	struct dw_parse_opts po = {0};
-	struct dw_line ln;
-	int rc, status = 0, open_failed = 0;
-	double t0 = now_s(), next_progress = t0 + 0.5;
-	int progress = !o->quiet && isatty(2);
-	uint64_t n = 0;
+	struct progress pg = {0};
+	struct dw_cli_summary sum;
+	size_t *stream_of = NULL, nlogs = 0;
+	int status = 0, open_failed = 0;
 
 	memset(&r, 0, sizeof(r));
+	memset(&sum, 0, sizeof(sum));
 	r.o = o;
 	r.ts_min = r.ts_max = DW_TS_NONE;
 	r.out = stdout;
+	pg.on = !o->quiet && isatty(2);
+	pg.t0 = now_s();
+	pg.next = pg.t0 + 0.5;
 	dw_sb_init(&r.evbuf, (size_t)1 << 24);
 	if (o->output) {
 		r.out = fopen(o->output, "w");
@@ -176,67 +260,75 @@ static int run_pipeline(struct dw_cli_opts *o)
 		goto done;
 	}
 	if (dw_reader_new(&g_reader, &ro) != DW_OK ||
-	    dw_parser_new(&r.parser, &po, on_event, &r) != DW_OK ||
 	    (o->cmd == DW_CMD_SCAN &&
-	     dw_detect_new(&r.detect, cfg, dw_jsonl_sink(&r.alerts)) != DW_OK)) {
-		fprintf(stderr, "dwell: out of memory\n");
-		status = 1;
-		goto done;
-	}
+	     dw_detect_new(&r.detect, cfg, dw_jsonl_sink(&r.alerts)) != DW_OK))
+		goto nomem;
 	for (size_t i = 0; i < o->npaths; i++)
-		if (dw_reader_add(g_reader, o->paths[i]) != DW_OK) {
-			fprintf(stderr, "dwell: out of memory\n");
-			status = 1;
-			goto done;
-		}
+		if (dw_reader_add(g_reader, o->paths[i]) != DW_OK)
+			goto nomem;
+	/* several logs (not a rotated set of one): read them side by side in time order */
+	stream_of = calloc(dw_reader_inputs(g_reader) + 1, sizeof(*stream_of));
+	if (!stream_of)
+		goto nomem;
+	nlogs = count_logs(g_reader, stream_of);
+	if (!o->follow && !o->sequential && nlogs > 1 && nlogs <= DW_MERGE_MAX) {
+		if (dw_merge_new(&g_merge, nlogs, &ro, &po, on_event, &r) != DW_OK)
+			goto nomem;
+		for (size_t i = 0; i < dw_reader_inputs(g_reader); i++)
+			if (dw_merge_add(g_merge, stream_of[i], dw_reader_input(g_reader, i, NULL)) !=
+			    DW_OK)
+				goto nomem;
+	} else if (dw_parser_new(&r.parser, &po, on_event, &r) != DW_OK) {
+		goto nomem;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	while ((rc = dw_reader_next(g_reader, &ln)) != DW_EOF) {
-		if (rc == DW_EIO) {
-			fprintf(stderr, "dwell: %s: %s\n", ln.file, strerror(ln.err ? ln.err : EIO));
-			open_failed = 1;
-			continue;
-		}
-		if (rc != DW_OK)
-			break;
-		if (ln.file_start)
-			dw_parser_begin_file(r.parser, ln.file, ln.mtime);
-		dw_parser_line(r.parser, ln.p, ln.n, ln.lineno, ln.offset);
-		if (progress && (++n & 0xffff) == 0 && now_s() >= next_progress) {
-			dw_cli_progress(g_reader, r.parser, now_s() - t0);
-			next_progress = now_s() + 0.5;
-		}
+	if (g_merge) {
+		pg.m = g_merge;
+		dw_merge_run(g_merge, on_read_error, &open_failed, on_tick, &pg);
+		dw_merge_totals(g_merge, &sum.rs, &sum.ps, &sum.parser_mem);
+		sum.streams = nlogs;
+	} else {
+		pg.rd = g_reader;
+		pg.ps = r.parser;
+		run_sequential(&r, &pg, &open_failed);
+		sum.rs = *dw_reader_stats(g_reader);
+		sum.ps = *dw_parser_stats(r.parser);
+		sum.parser_mem = dw_parser_memuse(r.parser);
+		sum.streams = 1;
 	}
-	dw_parser_flush(r.parser);
 	if (r.detect)
 		dw_detect_flush(r.detect);
 	if (dw_sb_flush(&r.evbuf, r.out) != DW_OK)
 		r.out_failed = 1;
 	if (fflush(r.out) != 0)
 		r.out_failed = 1;
-	if (progress)
+	if (pg.on)
 		fputs("\r\033[K", stderr);
 	if (!o->quiet) {
-		struct dw_cli_summary s = {
-			.reader = g_reader,
-			.parser = r.parser,
-			.detect = r.detect,
-			.alerts = &r.alerts,
-			.ts_min = r.ts_min,
-			.ts_max = r.ts_max,
-			.seconds = now_s() - t0,
-		};
-		dw_cli_summary(stderr, &s);
+		sum.detect = r.detect;
+		sum.alerts = &r.alerts;
+		sum.ts_min = r.ts_min;
+		sum.ts_max = r.ts_max;
+		sum.seconds = now_s() - pg.t0;
+		dw_cli_summary(stderr, &sum);
 	}
 	if (r.out_failed || r.alerts.failed)
 		fprintf(stderr, "dwell: writing output failed: %s\n", strerror(errno));
 	status = open_failed ? 2 : 0;
+	goto done;
+nomem:
+	fprintf(stderr, "dwell: out of memory\n");
+	status = 1;
 done:
 	dw_detect_free(r.detect);
 	dw_parser_free(r.parser);
+	dw_merge_free(g_merge);
+	g_merge = NULL;
 	dw_reader_free(g_reader);
 	g_reader = NULL;
+	free(stream_of);
 	dw_config_free(cfg);
 	dw_jsonl_free(&r.alerts);
 	dw_sb_free(&r.evbuf);
@@ -300,6 +392,7 @@ int main(int argc, char **argv)
 		{"idle-exit", required_argument, NULL, 'I'},
 		{"utc-offset", required_argument, NULL, 'U'},
 		{"max-connections", required_argument, NULL, 'C'},
+		{"sequential", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -383,6 +476,7 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			break;
+		case 'S': o.sequential = 1; break;
 		case 'C':
 			if (parse_uint(optarg, 16, 1 << 24, &v)) {
 				fprintf(stderr, "dwell: --max-connections wants 16..16777216\n");

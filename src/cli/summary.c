@@ -24,10 +24,33 @@ static const char *grp(uint64_t v, char *buf)
 	return buf;
 }
 
-void dw_cli_progress(const struct dw_reader *r, const struct dw_parser *p, double secs)
+void dw_cli_add_stats(struct dw_reader_stats *rs, struct dw_parse_stats *ps,
+		      const struct dw_reader_stats *r1, const struct dw_parse_stats *p1)
 {
-	const struct dw_reader_stats *rs = dw_reader_stats(r);
-	const struct dw_parse_stats *ps = dw_parser_stats(p);
+	rs->inputs += r1->inputs;
+	rs->lines += r1->lines;
+	rs->bytes += r1->bytes;
+	rs->raw_bytes += r1->raw_bytes;
+	rs->too_long += r1->too_long;
+	rs->open_errors += r1->open_errors;
+	rs->read_errors += r1->read_errors;
+	rs->rotations += r1->rotations;
+	rs->truncations += r1->truncations;
+	ps->records += p1->records;
+	ps->events += p1->events;
+	for (int i = 0; i < DW_ACT__N; i++)
+		ps->by_action[i] += p1->by_action[i];
+	for (int i = 0; i < DW_LOG__N; i++)
+		ps->by_log[i] += p1->by_log[i];
+	for (int i = 0; i < DW_UNP__N; i++)
+		ps->unparsed[i] += p1->unparsed[i];
+	ps->merged_lines += p1->merged_lines;
+	ps->conn_evicted += p1->conn_evicted;
+}
+
+void dw_cli_progress(const struct dw_reader_stats *rs, const struct dw_parse_stats *ps,
+		     double secs)
+{
 	char a[32], b[32];
 
 	fprintf(stderr, "\r\033[Kdwell: %s lines, %.1f MB, %s events, %.0f MB/s",
@@ -56,8 +79,8 @@ static void line_counts(FILE *f, const char *label, const uint64_t *v, int n,
 
 void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
 {
-	const struct dw_reader_stats *rs = dw_reader_stats(s->reader);
-	const struct dw_parse_stats *ps = dw_parser_stats(s->parser);
+	const struct dw_reader_stats *rs = &s->rs;
+	const struct dw_parse_stats *ps = &s->ps;
 	struct rusage ru;
 	char a[32], b[32], t1[DW_TM_BUFSZ], t2[DW_TM_BUFSZ];
 	double mb = (double)rs->bytes / 1e6;
@@ -69,6 +92,9 @@ void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
 		s->seconds > 0 ? mb / s->seconds : 0.0,
 		grp(s->seconds > 0 ? (uint64_t)((double)rs->lines / s->seconds) : 0, t1),
 		(double)ru.ru_maxrss / 1024.0);
+	if (s->streams > 1)
+		fprintf(f, "  %-12s %zu logs read side by side, events merged in time order\n",
+			"merged", s->streams);
 	if (s->ts_min != DW_TS_NONE) {
 		dw_tm_format(s->ts_min, 0, t1);
 		dw_tm_format(s->ts_max, 0, t2);
@@ -87,10 +113,10 @@ void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
 		fprintf(f, "  %-12s %s rotations, %s truncations followed\n", "follow",
 			grp(rs->rotations, a), grp(rs->truncations, b));
 	if (ps->merged_lines)
-		fprintf(f, "  %-12s %s lines folded into the attempt they belong to\n", "merged",
+		fprintf(f, "  %-12s %s lines folded into the attempt they belong to\n", "folded",
 			grp(ps->merged_lines, a));
 	fprintf(f, "  %-12s %.1f MiB for sshd connections, %s evicted at the cap\n", "parser",
-		(double)dw_parser_memuse(s->parser) / (1024.0 * 1024.0), grp(ps->conn_evicted, a));
+		(double)s->parser_mem / (1024.0 * 1024.0), grp(ps->conn_evicted, a));
 	if (s->detect) {
 		struct dw_detect_stats ds;
 		fprintf(f, "  %-12s %s", "alerts", grp(s->alerts->total, a));

@@ -957,6 +957,42 @@ void dw_reader_free(struct dw_reader *r)
 	free(r);
 }
 
+static size_t rd_stem(const char *path);
+
+/*
+ * Files named one by one that belong to one rotated log (a shell glob gives
+ * auth.log auth.log.1 auth.log.2.gz) are put in rotation order, oldest first,
+ * as a directory walk would: the input just pushed moves back past the
+ * members of its log that are newer.
+ */
+static void rd_order_members(struct dw_reader *r)
+{
+	size_t i = r->n - 1;
+
+	while (i > 0 && !(r->in[i - 1].flags & IN_STDIN)) {
+		const char *a = r->in[i - 1].path, *b = r->in[i].path;
+		const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+		size_t la = rd_stem(a), lb = rd_stem(b);
+		struct rd_ent ea, eb;
+		struct rd_input t;
+
+		if (la != lb || memcmp(a, b, la) != 0)
+			break; /* another log */
+		memset(&ea, 0, sizeof(ea));
+		memset(&eb, 0, sizeof(eb));
+		ea.name = (char *)(uintptr_t)(sa ? sa + 1 : a);
+		eb.name = (char *)(uintptr_t)(sb ? sb + 1 : b);
+		rd_rotkey(&ea);
+		rd_rotkey(&eb);
+		if (rd_entcmp(&ea, &eb) <= 0)
+			break;
+		t = r->in[i - 1];
+		r->in[i - 1] = r->in[i];
+		r->in[i] = t;
+		i--;
+	}
+}
+
 int dw_reader_add(struct dw_reader *r, const char *path)
 {
 	struct rd_seen seen = {0};
@@ -968,8 +1004,12 @@ int dw_reader_add(struct dw_reader *r, const char *path)
 		return DW_ENOMEM;
 	if (strcmp(path, "-") == 0)
 		return rd_push(r, dup, IN_STDIN, 0);
-	if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return rd_push(r, dup, IN_FOLLOW_OK, 0); /* errors are reported in turn */
+	if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		rc = rd_push(r, dup, IN_FOLLOW_OK, 0); /* errors are reported in turn */
+		if (rc == DW_OK)
+			rd_order_members(r);
+		return rc;
+	}
 	free(dup);
 	rc = rd_seen_add(&seen, sb.st_dev, sb.st_ino);
 	if (rc >= 0)
@@ -986,4 +1026,42 @@ void dw_reader_stop(struct dw_reader *r)
 const struct dw_reader_stats *dw_reader_stats(const struct dw_reader *r)
 {
 	return &r->st;
+}
+
+size_t dw_reader_inputs(const struct dw_reader *r)
+{
+	return r->n;
+}
+
+/* Length of the stem of path: its directory and base name without rotation suffix. */
+static size_t rd_stem(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+	struct rd_ent e;
+
+	memset(&e, 0, sizeof(e));
+	e.name = (char *)(uintptr_t)(path + dir);
+	rd_rotkey(&e);
+	return dir + e.blen;
+}
+
+const char *dw_reader_input(const struct dw_reader *r, size_t i, int *same_log)
+{
+	const char *p, *q;
+	size_t a, b;
+
+	if (i >= r->n)
+		return NULL;
+	p = r->in[i].path;
+	if (same_log) {
+		*same_log = 0;
+		if (i > 0 && !(r->in[i].flags & IN_STDIN) && !(r->in[i - 1].flags & IN_STDIN)) {
+			q = r->in[i - 1].path;
+			a = rd_stem(p);
+			b = rd_stem(q);
+			*same_log = a == b && memcmp(p, q, a) == 0;
+		}
+	}
+	return p;
 }

@@ -92,4 +92,15 @@ void dw_reader_stop(struct dw_reader *r);
 
 const struct dw_reader_stats *dw_reader_stats(const struct dw_reader *r);
 
+/* Number of inputs queued so far (directories count as the files they hold). */
+size_t dw_reader_inputs(const struct dw_reader *r);
+
+/*
+ * The path of queued input i (borrowed, valid until dw_reader_free), or NULL.
+ * *same_log (may be NULL) is set to 1 when input i is a member of the same
+ * rotated log as input i-1 (same directory and base name, e.g. auth.log.2.gz
+ * then auth.log.1): such inputs form one time-ordered stream.
+ */
+const char *dw_reader_input(const struct dw_reader *r, size_t i, int *same_log);
+
 #endif

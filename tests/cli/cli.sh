@@ -91,3 +91,28 @@ check utc-offset grep -q '"ts":"2024-03-07T17:53:20Z"' "$T/out"
 "$DWELL" scan -q --set nosuch.key=1 "$T/a.log" > /dev/null 2>&1; check set-unknown-key test $? -eq 1
 "$DWELL" scan -q --config "$T/nope.conf" "$T/a.log" > /dev/null 2>&1; check config-missing test $? -eq 1
 "$DWELL" scan -q --config etc/dwell.conf "$T/a.log" > /dev/null 2>&1; check config-shipped test $? -eq 0
+
+# two hosts' logs over the same hours: merged by time, a spray spread over both is one campaign
+python3 - "$T/h1.log" "$T/h2.log" <<'PY'
+import sys
+out = [open(sys.argv[1], "w"), open(sys.argv[2], "w")]
+for h, f in enumerate(out):  # a quiet background on both hosts, 6 h
+    for m in range(0, 360, 7):
+        f.write("Mar  7 %02d:%02d:00 host%d sshd[%d]: Accepted publickey for admin from 10.0.0.%d port 22 ssh2\n"
+                % (8 + m // 60, m % 60, h, 100 + m, h + 5))
+lines = [[], []]
+for i in range(120):  # 120 addresses, one guess each, 120 accounts, 11:00-11:59, half per host
+    t = 11 * 3600 + i * 30
+    lines[i % 2].append((t, "Mar  7 %02d:%02d:%02d host%d sshd[%d]: Failed password for user%03d from 198.51.%d.%d port 4%04d ssh2\n"
+                         % (t // 3600, t // 60 % 60, t % 60, i % 2, 5000 + i, i, 100 + i // 50, i % 50 + 1, i)))
+for h in range(2):
+    for _, l in lines[h]:
+        out[h].write(l)
+    out[h].close()
+PY
+sort -k3,3 -s -o "$T/h1.log" "$T/h1.log"; sort -k3,3 -s -o "$T/h2.log" "$T/h2.log"
+"$DWELL" scan -y 2024 "$T/h1.log" "$T/h2.log" > "$T/out" 2> "$T/err"
+check merge-two-hosts grep -q '"kind":"distributed_spray".*"sources_total":120' "$T/out"
+check merge-summary grep -q '2 logs read side by side' "$T/err"
+"$DWELL" scan -y 2024 --sequential "$T/h1.log" "$T/h2.log" > "$T/out" 2> "$T/err"
+check sequential-warns grep -q 'inputs overlap in time' "$T/err"

@@ -1066,3 +1066,40 @@ DW_TEST(reader_follow_dir_only_live_files)
 	rm_rf(fw.dir);
 	DW_PASS();
 }
+
+/*
+ * Files named one by one, as a shell glob gives them (auth.log auth.log.1
+ * auth.log.2.gz), are read oldest first; other logs keep their place, and
+ * dw_reader_input says which inputs belong to one log.
+ */
+DW_TEST(reader_glob_order_and_logs)
+{
+	char dir[512], p[4][600], out[256];
+	const char *names[4] = {"auth.log", "auth.log.1", "auth.log.2.gz", "syslog"};
+	struct dw_reader *r = NULL;
+	struct dw_reader_opts o = {0};
+	int same[4];
+
+	scratch(dir, sizeof(dir), "glob");
+	for (int i = 0; i < 4; i++)
+		path_of(p[i], sizeof(p[i]), dir, names[i]);
+	DW_ASSERT(puts_file(p[0], "live\n") == 0);
+	DW_ASSERT(puts_file(p[1], "one\n") == 0);
+	DW_ASSERT(put_gz(p[2], "wb", "two\n", 4) == 0);
+	DW_ASSERT(puts_file(p[3], "sys\n") == 0);
+	DW_ASSERT(dw_reader_new(&r, &o) == DW_OK);
+	for (int i = 0; i < 4; i++)
+		DW_ASSERT(dw_reader_add(r, p[i]) == DW_OK);
+	DW_ASSERT_EQ_INT(dw_reader_inputs(r), 4);
+	for (size_t i = 0; i < 4; i++)
+		DW_ASSERT(dw_reader_input(r, i, &same[i]) != NULL);
+	DW_ASSERT_EQ_STR(base_name(dw_reader_input(r, 0, NULL)), "auth.log.2.gz");
+	DW_ASSERT_EQ_STR(base_name(dw_reader_input(r, 3, NULL)), "syslog");
+	DW_ASSERT(!same[0] && same[1] && same[2] && !same[3]);
+	DW_ASSERT(dw_reader_input(r, 4, NULL) == NULL);
+	DW_ASSERT_EQ_INT(drain(r, out, sizeof(out)), 4);
+	DW_ASSERT_EQ_STR(out, "two|one|live|sys");
+	dw_reader_free(r);
+	rm_rf(dir);
+	DW_PASS();
+}
