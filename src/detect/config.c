@@ -9,7 +9,17 @@
  * entries each: 4096 * 18 bytes of CIDRs, 4096 user names of at most 256
  * bytes). Nothing here is touched per event except the two allow checks:
  * a linear pass over the CIDRs (an allowlist is a handful of entries) and
- * a binary search over the sorted user names.
+ * a binary search over the sorted user names. Lists grow by doubling and a
+ * user name is inserted in place (binary search, memmove), so a full list
+ * loads in O(n log n) compares plus at most 64 MiB of pointer moves (4096
+ * names in reverse order) - not a sort per name.
+ *
+ * Loading: dw_config_load reads the whole file (at most 16 MiB) into memory
+ * and hands it to dw_config_load_buf, the one parser of the format (the
+ * fuzz target fuzz/fuzz_config.c calls it directly). A line is at most
+ * CONFIG_LINE_MAX - 1 bytes and holds no NUL byte; either is an error, so
+ * a binary file is refused rather than read in pieces. Keys apply
+ * in file order as they are read: on an error the keys before it are set.
  */
 #include "config.h"
 
@@ -30,6 +40,9 @@ struct key {
 };
 
 #define OFF(f) offsetof(struct dw_config, f)
+#define CONFIG_LINE_MAX 4096               /* a line (without '\n') is shorter */
+#define CONFIG_FILE_MAX ((size_t)16 << 20) /* most bytes of a config file */
+#define SECTION_MAX 64                     /* a "[section]" name is shorter */
 #define DAY (86400ULL)
 
 static const struct key keys[] = {
@@ -211,6 +224,18 @@ static int parse_real(const char *s, double *out)
 	return 0;
 }
 
+/*
+ * Room for one more element in a list of n elements of sz bytes whose
+ * capacity is n rounded up to a power of two (so a list of 4096 entries is
+ * reallocated 13 times, not 4096). Returns the list, or NULL (list intact).
+ */
+static void *list_room(void *v, size_t n, size_t sz)
+{
+	if (n && (n & (n - 1)))
+		return v; /* not a power of two: below capacity */
+	return realloc(v, (n ? 2 * n : 1) * sz);
+}
+
 static int add_net(struct dw_config *c, const char *s, size_t n)
 {
 	struct dw_cidr net;
@@ -220,7 +245,7 @@ static int add_net(struct dw_config *c, const char *s, size_t n)
 		return DW_EINVAL;
 	if (c->n_allow_nets >= DW_CONFIG_ALLOW_MAX)
 		return DW_ERANGE;
-	nv = realloc(c->allow_nets, (c->n_allow_nets + 1) * sizeof(*nv));
+	nv = list_room(c->allow_nets, c->n_allow_nets, sizeof(*nv));
 	if (!nv)
 		return DW_ENOMEM;
 	c->allow_nets = nv;
@@ -228,22 +253,18 @@ static int add_net(struct dw_config *c, const char *s, size_t n)
 	return DW_OK;
 }
 
-static int cmp_user(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int add_user(struct dw_config *c, const char *s, size_t n)
 {
 	char buf[DW_USER_MAX + 1];
 	size_t k = dw_user_normalise(dw_slice_make(s, n), buf);
+	size_t lo = 0, hi = c->n_allow_users;
 	char **nv, *u;
 
 	if (k == 0)
 		return DW_EINVAL;
 	if (c->n_allow_users >= DW_CONFIG_ALLOW_MAX)
 		return DW_ERANGE;
-	nv = realloc(c->allow_users, (c->n_allow_users + 1) * sizeof(*nv));
+	nv = list_room(c->allow_users, c->n_allow_users, sizeof(*nv));
 	if (!nv)
 		return DW_ENOMEM;
 	c->allow_users = nv;
@@ -251,8 +272,18 @@ static int add_user(struct dw_config *c, const char *s, size_t n)
 	if (!u)
 		return DW_ENOMEM;
 	memcpy(u, buf, k + 1);
-	c->allow_users[c->n_allow_users++] = u;
-	qsort(c->allow_users, c->n_allow_users, sizeof(char *), cmp_user);
+	/* insert in order: one binary search and a memmove, not a sort per entry */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(c->allow_users[mid], u) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(c->allow_users + lo + 1, c->allow_users + lo,
+		(c->n_allow_users - lo) * sizeof(*nv));
+	c->allow_users[lo] = u;
+	c->n_allow_users++;
 	return DW_OK;
 }
 
@@ -400,87 +431,139 @@ int dw_config_set(struct dw_config *c, const char *key, const char *value, char 
 	return set_key(c, k, v, err, errsz);
 }
 
+/*
+ * One line (NUL-terminated, no '\n') of a config file; section is the
+ * current "[section]" (SECTION_MAX bytes), updated by a header line.
+ * Returns DW_OK, or an error code with the message (no file:line) in msg.
+ */
+static int load_line(struct dw_config *c, char *line, char *section, char *msg, size_t msgsz)
+{
+	char key[256], name[160], val[CONFIG_LINE_MAX], *hash, *eq;
+	const char *s;
+	size_t n;
+
+	hash = strchr(line, '#');
+	if (hash)
+		*hash = 0;
+	s = skip_ws(line);
+	n = strlen(s);
+	while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return DW_OK;
+	if (s[0] == '[') {
+		if (n < 2 || s[n - 1] != ']' || trim_copy(s + 1, n - 2, section, SECTION_MAX) ||
+		    !section[0] || strchr(section, '.')) {
+			section[0] = 0;
+			snprintf(msg, msgsz, "bad section header");
+			return DW_EINVAL;
+		}
+		return DW_OK;
+	}
+	eq = memchr(s, '=', n);
+	if (!eq) {
+		snprintf(msg, msgsz, "expected 'key = value'");
+		return DW_EINVAL;
+	}
+	if (trim_copy(s, (size_t)(eq - s), name, sizeof(name)) || !name[0]) {
+		snprintf(msg, msgsz, "bad key");
+		return DW_EINVAL;
+	}
+	if (strchr(name, '.') || !section[0])
+		snprintf(key, sizeof(key), "%s", name);
+	else
+		snprintf(key, sizeof(key), "%s.%s", section, name);
+	if (trim_copy(eq + 1, n - (size_t)(eq + 1 - s), val, sizeof(val))) {
+		snprintf(msg, msgsz, "value too long");
+		return DW_EINVAL;
+	}
+	return dw_config_set(c, key, val, msg, msgsz);
+}
+
+int dw_config_load_buf(struct dw_config *c, const char *name, const char *buf, size_t n,
+		       char *err, size_t errsz)
+{
+	char line[CONFIG_LINE_MAX], section[SECTION_MAX] = "", msg[512];
+	unsigned long lineno = 0;
+	size_t off = 0;
+	int rc = DW_OK;
+
+	while (off < n) {
+		const char *nl = memchr(buf + off, '\n', n - off);
+		size_t len = nl ? (size_t)(nl - (buf + off)) : n - off;
+
+		lineno++;
+		if (len >= sizeof(line)) {
+			snprintf(msg, sizeof(msg), "line too long");
+			rc = DW_EINVAL;
+			goto fail;
+		}
+		if (memchr(buf + off, 0, len)) {
+			snprintf(msg, sizeof(msg), "NUL byte in line");
+			rc = DW_EINVAL;
+			goto fail;
+		}
+		memcpy(line, buf + off, len);
+		line[len] = 0;
+		rc = load_line(c, line, section, msg, sizeof(msg));
+		if (rc != DW_OK)
+			goto fail;
+		off += len + (nl != NULL);
+	}
+	return DW_OK;
+fail:
+	if (err && errsz)
+		snprintf(err, errsz, "%s:%lu: %s", name, lineno, msg);
+	return rc == DW_ENOMEM ? DW_ENOMEM : DW_EINVAL;
+}
+
 int dw_config_load(struct dw_config *c, const char *path, char *err, size_t errsz)
 {
-	FILE *f = fopen(path, "r");
-	char line[4096], section[64] = "", msg[512];
-	unsigned long lineno = 0;
-	int rc = DW_OK;
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
 
 	if (!f) {
 		if (err && errsz)
 			snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return DW_EIO;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		char key[256], *hash, *eq;
-		const char *s;
-		size_t n = strlen(line);
-
-		lineno++;
-		if (n == sizeof(line) - 1 && line[n - 1] != '\n') {
-			snprintf(msg, sizeof(msg), "line too long");
-			rc = DW_EINVAL;
-			goto fail;
-		}
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = 0;
-		s = skip_ws(line);
-		n = strlen(s);
-		while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' ||
-			     s[n - 1] == '\t'))
-			n--;
-		if (n == 0)
-			continue;
-		if (s[0] == '[') {
-			if (s[n - 1] != ']' || trim_copy(s + 1, n - 2, section, sizeof(section)) ||
-			    !section[0] || strchr(section, '.')) {
-				snprintf(msg, sizeof(msg), "bad section header");
-				rc = DW_EINVAL;
-				goto fail;
+	for (;;) {
+		size_t got;
+		if (n == cap) {
+			char *nb;
+			if (cap > CONFIG_FILE_MAX) {
+				seterr(err, errsz, "%s: larger than %s", path, "16 MiB");
+				fclose(f);
+				free(buf);
+				return DW_EINVAL;
 			}
-			continue;
-		}
-		eq = memchr(s, '=', n);
-		if (!eq) {
-			snprintf(msg, sizeof(msg), "expected 'key = value'");
-			rc = DW_EINVAL;
-			goto fail;
-		}
-		{
-			char name[160], val[4096];
-			if (trim_copy(s, (size_t)(eq - s), name, sizeof(name)) || !name[0]) {
-				snprintf(msg, sizeof(msg), "bad key");
-				rc = DW_EINVAL;
-				goto fail;
+			cap = cap ? DW_MIN(cap * 2, CONFIG_FILE_MAX + 1) : 16384;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				seterr(err, errsz, "%s: %s", path, "out of memory");
+				fclose(f);
+				free(buf);
+				return DW_ENOMEM;
 			}
-			if (strchr(name, '.') || !section[0])
-				snprintf(key, sizeof(key), "%s", name);
-			else
-				snprintf(key, sizeof(key), "%s.%s", section, name);
-			if (trim_copy(eq + 1, n - (size_t)(eq + 1 - s), val, sizeof(val))) {
-				snprintf(msg, sizeof(msg), "value too long");
-				rc = DW_EINVAL;
-				goto fail;
-			}
-			rc = dw_config_set(c, key, val, msg, sizeof(msg));
-			if (rc != DW_OK)
-				goto fail;
+			buf = nb;
 		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
 	}
 	if (ferror(f)) {
-		snprintf(msg, sizeof(msg), "read error");
-		rc = DW_EIO;
-		goto fail;
+		seterr(err, errsz, "%s: %s", path, strerror(errno));
+		fclose(f);
+		free(buf);
+		return DW_EIO;
 	}
 	fclose(f);
-	return DW_OK;
-fail:
-	if (err && errsz)
-		snprintf(err, errsz, "%s:%lu: %s", path, lineno, msg);
-	fclose(f);
-	return rc == DW_ENOMEM ? DW_ENOMEM : rc == DW_EIO ? DW_EIO : DW_EINVAL;
+	rc = dw_config_load_buf(c, path, buf, n, err, errsz);
+	free(buf);
+	return rc;
 }
 
 static void dump_dur(struct dw_sb *sb, int64_t ns)

@@ -9,10 +9,11 @@
  * "#" starts a comment. Durations take a unit: 30s, 20m, 2h, 7d (a bare
  * number is seconds). Booleans: yes/no, true/false, on/off, 1/0. Lists
  * (allow.ips, allow.users) are comma-separated and repeated keys append.
- * An unknown key or a bad value is an error naming file:line.
+ * An unknown key or a bad value is an error naming file:line, and so is a
+ * line with a NUL byte or longer than 4095 bytes.
  *
  * The struct is public so detectors read fields directly; set it only
- * through dw_config_set/dw_config_load so values stay in their ranges.
+ * through dw_config_set/dw_config_load(_buf) so values stay in their ranges.
  */
 #ifndef DW_DETECT_CONFIG_H
 #define DW_DETECT_CONFIG_H
@@ -109,9 +110,17 @@ void dw_config_free(struct dw_config *c);
 
 /*
  * Reads a config file over the current values. On error returns DW_EINVAL
- * (or DW_EIO) and writes "file:line: message" into err.
+ * (or DW_EIO, DW_ENOMEM) and writes "file:line: message" into err.
  */
 int dw_config_load(struct dw_config *c, const char *path, char *err, size_t errsz) DW_WUR;
+
+/*
+ * The same from memory: buf[0..n) is the file's text (need not end in NUL
+ * or '\n'), name stands for the file in messages. Lines with a NUL byte or
+ * longer than 4095 bytes are errors.
+ */
+int dw_config_load_buf(struct dw_config *c, const char *name, const char *buf, size_t n,
+		       char *err, size_t errsz) DW_WUR;
 
 /*
  * Sets one "section.key" to a value, as a config line would (lists append).
