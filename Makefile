@@ -100,9 +100,13 @@ fuzz:
 
 T    ?= sshd
 SECS ?= 60
+# New inputs go to build/fuzz/new-$(T) (the first corpus directory), so the
+# minimised corpus in fuzz/corpus/$(T) is read but not grown; merge by hand.
 fuzz-run: fuzz
-	mkdir -p fuzz/corpus/$(T)
-	build/fuzz/fuzz_$(T) -max_total_time=$(SECS) -timeout=2 -rss_limit_mb=512 fuzz/corpus/$(T)
+	mkdir -p build/fuzz/new-$(T)
+	build/fuzz/fuzz_$(T) -max_total_time=$(SECS) -timeout=2 -rss_limit_mb=512 \
+	  $(if $(wildcard fuzz/dict/$(T).dict),-dict=fuzz/dict/$(T).dict) \
+	  build/fuzz/new-$(T) fuzz/corpus/$(T)
 
 install: $(BIN)
 	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/dwell

@@ -6,7 +6,8 @@
  * point outside their buffers show up under ASan; field invariants are
  * checked and a violation aborts. An input that starts with "@2" is fed a
  * second time as a new file of the same parser (rotation: state carries
- * over). Replayed by fuzz/onefile.c in `make test`.
+ * over). Replayed by fuzz/onefile.c in `make test`; run it with
+ * `make fuzz-run T=sshd SECS=300` (uses -dict=fuzz/dict/sshd.dict).
  */
 #include <stdint.h>
 #include <stdlib.h>

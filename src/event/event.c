@@ -56,7 +56,7 @@ void dw_event_clear(struct dw_event *e)
 /* ASCII upper case to lower case; every other byte unchanged. */
 static const unsigned char lower[256] = {
 #define L4(x) L1(x), L1(x + 1), L1(x + 2), L1(x + 3)
-#define L1(x) ((x) >= 'A' && (x) <= 'Z' ? (x) + 32 : (x))
+#define L1(x) (unsigned char)((x) >= 'A' && (x) <= 'Z' ? ((x) + 32) & 0xff : (x))
 #define L16(x) L4(x), L4(x + 4), L4(x + 8), L4(x + 12)
 #define L64(x) L16(x), L16(x + 16), L16(x + 32), L16(x + 48)
 	L64(0), L64(64), L64(128), L64(192)
