@@ -133,9 +133,12 @@ void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
 			fprintf(f, ", %s events out of time order", grp(ds.out_of_order, b));
 		fputc('\n', f);
 		if (ds.out_of_order * 100 > ds.events && ds.events > 0)
-			fprintf(f, "  %-12s inputs overlap in time (%.0f%% of events came after newer "
-				   "ones): detection across them is weaker; give dwell one "
-				   "time-ordered stream per period (see README, Inputs)\n",
-				"warning", 100.0 * (double)ds.out_of_order / (double)ds.events);
+			fprintf(f, "  %-12s %.0f%% of events came after newer ones: %s; detection "
+				   "across time is weaker (see README, Inputs)\n",
+				"warning", 100.0 * (double)ds.out_of_order / (double)ds.events,
+				s->streams > 1 || s->rs.inputs <= 1
+					? "an input is not in time order"
+					: "the inputs overlap in time (dwell merges up to 256 logs by time, "
+					  "without --sequential or --follow)");
 	}
 }
