@@ -170,7 +170,7 @@ static void put_list(struct dw_sb *sb, const char *k, struct dw_strlist *l)
 	dw_sb_putc(sb, ']');
 }
 
-static void put_ts(struct dw_sb *sb, const char *k, int64_t ts)
+static void put_ts(struct dw_sb *sb, const char *k, int64_t ts, int prec)
 {
 	char b[DW_TM_BUFSZ];
 
@@ -179,22 +179,26 @@ static void put_ts(struct dw_sb *sb, const char *k, int64_t ts)
 		dw_sb_puts(sb, "null");
 		return;
 	}
-	/* alert times keep whole seconds unless the events had fractions */
 	dw_sb_putc(sb, '"');
-	dw_sb_put(sb, b, dw_tm_format(ts, ts % DW_NS ? 6 : 0, b));
+	dw_sb_put(sb, b, dw_tm_format(ts, prec, b));
 	dw_sb_putc(sb, '"');
 }
 
 void dw_alert_json(struct dw_alert *a, struct dw_sb *sb)
 {
-	int first = 1;
+	int first = 1, prec;
 
 	dw_sb_puts(sb, "{\"kind\":");
 	dw_sb_json_str(sb, a->kind, strlen(a->kind));
 	put_key(sb, "severity");
 	dw_sb_json_str(sb, a->severity, strlen(a->severity));
-	put_ts(sb, "first_seen", a->first_seen);
-	put_ts(sb, "last_seen", a->last_seen);
+	/* both times in whole seconds, or both in microseconds if either has a fraction */
+	prec = (a->first_seen != DW_TS_NONE && a->first_seen % DW_NS) ||
+			       (a->last_seen != DW_TS_NONE && a->last_seen % DW_NS)
+		       ? 6
+		       : 0;
+	put_ts(sb, "first_seen", a->first_seen, prec);
+	put_ts(sb, "last_seen", a->last_seen, prec);
 	put_list(sb, "sources", &a->sources);
 	put_key(sb, "sources_total");
 	dw_sb_u64(sb, a->sources.total);
