@@ -103,7 +103,8 @@ int dw_tm_parse_rfc3339(const char *p, size_t n, int64_t *ns, int *prec, size_t 
 	    digits(p, n, 11, 2, &h) || p[13] != ':' || digits(p, n, 14, 2, &mi) || p[16] != ':' ||
 	    digits(p, n, 17, 2, &s))
 		return DW_EINVAL;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > dw_tm_mdays(y, mo) || h > 23 ||
+	/* int64 nanoseconds end in April 2262: refuse years that would overflow */
+	if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > dw_tm_mdays(y, mo) || h > 23 ||
 	    mi > 59 || s > 60)
 		return DW_EINVAL;
 	if (s == 60)

@@ -27,7 +27,7 @@ int dw_tm_month3(const char *p);
  * Parses "YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|+hh:mm|-hh:mm|+hhmm]" at p (n bytes
  * available). A missing zone means UTC. Fills *ns, *prec, and *used with the
  * bytes consumed. Returns DW_OK or DW_EINVAL (also for impossible dates and
- * years outside 1970..9999).
+ * years outside 1970..2200: nanoseconds since 1970 overflow int64 in 2262).
  */
 int dw_tm_parse_rfc3339(const char *p, size_t n, int64_t *ns, int *prec, size_t *used) DW_WUR;
 

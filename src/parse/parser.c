@@ -26,6 +26,8 @@
 #include "journal.h"
 #include "sshd.h"
 #include "sshd_conn.h"
+#include "netscaler.h"
+#include "winxml.h"
 #include "syslog.h"
 
 #define JBUF (65536 + 64)
@@ -41,16 +43,20 @@ struct dw_parser {
 	void *ctx;
 	struct dw_parse_stats st;
 	const char *file;
-	int fmt;          /* format of the current file; DW_FMT_AUTO until sniffed */
+	int fmt;          /* --format, or DW_FMT_AUTO: every line sniffed */
 	int64_t newest;   /* newest time of the current file, DW_TS_NONE at its start */
 	int backwards;    /* time_backwards records in a row */
 	struct dw_syslog_year yr;
 	struct dw_sshd_conn *conn;
 	struct dw_event ev;
 	char *jbuf;
+	struct dw_winxml_scratch wx; /* decoded XML entities of the current record */
+	const char *line;            /* the current raw line (for formats inside syslog) */
+	size_t line_n;
 };
 
-static const char *const format_names[DW_FMT__N] = {"auto", "syslog", "journal-json"};
+static const char *const format_names[DW_FMT__N] = {"auto", "syslog", "journal-json",
+						    "win-xml", "netscaler"};
 
 static const char *const unparsed_names[DW_UNP__N] = {
 	"empty", "binary", "bad_header", "bad_time", "time_backwards", "bad_json", "truncated",
@@ -225,6 +231,69 @@ static int in_order(struct dw_parser *p, int64_t ts)
 	return 1;
 }
 
+/*
+ * NetScaler records carry a "[N-]PPE-N" token (the packet engine); one
+ * memmem over a line that is not sshd's rules out almost every other record
+ * before the full header check.
+ */
+static int maybe_netscaler(const char *line, size_t n)
+{
+	const char *q = line, *end = line + n;
+
+	/* memchr for the rare 'P': glibc's generic memmem costs ~10x more here */
+	while ((q = memchr(q, 'P', (size_t)(end - q))) != NULL && end - q >= 4) {
+		if (memcmp(q, "PPE-", 4) == 0)
+			return dw_netscaler_sniff(line, n);
+		q++;
+	}
+	return 0;
+}
+
+/*
+ * A record of a format with its own full parser and a full date. No
+ * time-order skip here: forwarded Windows events and appliance logs are
+ * legitimately out of order by days (a machine that was offline), and a full
+ * date cannot be a wrong year guess; the detectors count such events.
+ */
+static void whole_record(struct dw_parser *p, int rc, int why)
+{
+	if (rc != DW_OK) {
+		skip(p, why);
+		return;
+	}
+	if (p->ev.ts == DW_TS_NONE || p->ev.ts < TS_MIN || p->ev.ts >= TS_MAX) {
+		skip(p, DW_UNP_BAD_TIME);
+		return;
+	}
+	deliver(p, &p->ev);
+}
+
+/* A NetScaler record, natively framed or relayed through a syslog server. */
+static void netscaler_line(struct dw_parser *p, const char *line, size_t n)
+{
+	struct dw_netscaler_opts no = {0};
+	int why = DW_UNP_BAD_HEADER, rc;
+	const char *file = p->ev.file;
+	uint64_t ln = p->ev.line, off = p->ev.offset;
+	uint32_t has = p->ev.has & (DW_EV_HAS_LINE | DW_EV_HAS_OFFSET);
+
+	dw_event_clear(&p->ev); /* a relay's header must not leak into the event */
+	p->ev.file = file;
+	p->ev.line = ln;
+	p->ev.offset = off;
+	p->ev.has = has;
+	no.utc_offset = p->o.utc_offset; /* zone-less stamps are appliance local time */
+	rc = dw_netscaler_parse_opts(line, n, &p->ev, &why, &no);
+	whole_record(p, rc, why);
+}
+
+static void winxml_line(struct dw_parser *p, const char *line, size_t n)
+{
+	int why = DW_UNP_BAD_HEADER, rc = dw_winxml_parse_buf(line, n, &p->ev, &p->wx, &why);
+
+	whole_record(p, rc, why);
+}
+
 /* The message of a record whose header is in p->ev: sshd or any other program. */
 static void message(struct dw_parser *p, struct dw_slice msg)
 {
@@ -234,6 +303,10 @@ static void message(struct dw_parser *p, struct dw_slice msg)
 	if (dw_sshd_is_program(ev->program.p, ev->program.n)) {
 		dw_sshd_classify(msg.p, msg.n, &m);
 		dw_sshd_conn_line(p->conn, ev, &m);
+		return;
+	}
+	if (maybe_netscaler(p->line, p->line_n)) {
+		netscaler_line(p, p->line, p->line_n);
 		return;
 	}
 	ev->log = DW_LOG_SYSLOG;
@@ -247,7 +320,10 @@ static void syslog_line(struct dw_parser *p, const char *line, size_t n)
 	struct dw_event *ev = &p->ev;
 
 	if (dw_syslog_parse(line, n, &h) != DW_OK) {
-		skip(p, h.why);
+		if (maybe_netscaler(line, n))
+			netscaler_line(p, line, n);
+		else
+			skip(p, h.why);
 		return;
 	}
 	if (h.need_year) {
@@ -301,6 +377,7 @@ void dw_parser_line(struct dw_parser *p, const char *line, size_t n, uint64_t li
 		    uint64_t offset)
 {
 	size_t i = 0;
+	int fmt;
 
 	p->st.records++;
 	while (i < n && (line[i] == ' ' || line[i] == '\t'))
@@ -309,21 +386,39 @@ void dw_parser_line(struct dw_parser *p, const char *line, size_t n, uint64_t li
 		skip(p, DW_UNP_EMPTY);
 		return;
 	}
-	if (has_ctl(line, n)) {
+	/*
+	 * With --format auto each line is sniffed on its own (one byte decides
+	 * for almost every line), so a file that mixes formats or starts with a
+	 * stray line is still read; NetScaler records are recognised inside the
+	 * syslog path.
+	 */
+	fmt = p->fmt;
+	if (fmt == DW_FMT_AUTO) {
+		if (line[i] == '{')
+			fmt = DW_FMT_JOURNAL_JSON;
+		else if (line[i] == '<' && dw_winxml_sniff(line + i, n - i))
+			fmt = DW_FMT_WINXML;
+		else
+			fmt = DW_FMT_SYSLOG;
+	}
+	/* XML renderings keep raw CRs inside values (python-evtx AccessList): only NUL is binary */
+	if (fmt == DW_FMT_WINXML ? memchr(line, 0, n) != NULL : has_ctl(line, n)) {
 		skip(p, DW_UNP_BINARY);
 		return;
 	}
-	if (p->fmt == DW_FMT_AUTO)
-		p->fmt = line[i] == '{' ? DW_FMT_JOURNAL_JSON : DW_FMT_SYSLOG;
 	dw_event_clear(&p->ev);
 	p->ev.file = p->file;
 	p->ev.line = lineno;
 	p->ev.offset = offset;
 	p->ev.has = DW_EV_HAS_LINE | DW_EV_HAS_OFFSET;
-	if (p->fmt == DW_FMT_JOURNAL_JSON)
-		journal_line(p, line, n);
-	else
-		syslog_line(p, line, n);
+	p->line = line;
+	p->line_n = n;
+	switch (fmt) {
+	case DW_FMT_JOURNAL_JSON: journal_line(p, line, n); break;
+	case DW_FMT_WINXML: winxml_line(p, line + i, n - i); break;
+	case DW_FMT_NETSCALER: netscaler_line(p, line, n); break;
+	default: syslog_line(p, line, n); break;
+	}
 }
 
 void dw_parser_flush(struct dw_parser *p)

@@ -6,7 +6,10 @@
  * RFC 5424, RFC 3339/ISO 8601 "high precision", journalctl -o short-iso /
  * short-precise) and journalctl -o json; sshd / sshd-session records in them
  * become authentication events, every other record an event with action
- * "other". Later formats plug in here.
+ * "other". Windows Security events as single-line XML (a file whose first
+ * record is an <Event>) and Citrix NetScaler records (native, or relayed
+ * inside any syslog file: recognised line by line) have parsers of their
+ * own (winxml.c, netscaler.c). Later formats plug in here.
  *
  * Events go to the callback as they are complete. One password guess that
  * sshd writes as 3-6 lines gives one auth_failure event; a failure may be
@@ -34,6 +37,8 @@ enum dw_format {
 	DW_FMT_AUTO = 0,
 	DW_FMT_SYSLOG,       /* any syslog header style, sshd messages recognised */
 	DW_FMT_JOURNAL_JSON, /* journalctl -o json */
+	DW_FMT_WINXML,       /* Windows events, one XML <Event> per line */
+	DW_FMT_NETSCALER,    /* Citrix ADC / NetScaler syslog */
 	DW_FMT__N
 };
 

@@ -186,6 +186,8 @@ DW_TEST(tm_rfc3339)
 	DW_ASSERT_EQ_STR(b, "2003-10-11T22:14:15.003Z");
 	DW_ASSERT(dw_tm_parse_rfc3339("2023-02-30T00:00:00Z", 20, &ns, &prec, &used) != 0);
 	DW_ASSERT(dw_tm_parse_rfc3339("2023-02-01T00:00", 16, &ns, &prec, &used) != 0);
+	DW_ASSERT(dw_tm_parse_rfc3339("9999-12-31T23:59:59Z", 20, &ns, &prec, &used) != 0);
+	DW_ASSERT(dw_tm_parse_rfc3339("2200-12-31T23:59:59Z", 20, &ns, &prec, &used) == 0);
 	DW_ASSERT(dw_tm_parse_rfc3339("2023-02-01 10:00:00+0130", 24, &ns, &prec, &used) == 0);
 	dw_tm_format(ns, prec, b);
 	DW_ASSERT_EQ_STR(b, "2023-02-01T08:30:00Z");
