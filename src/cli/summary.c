@@ -129,6 +129,8 @@ void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
 			(double)ds.table_memuse / (1024.0 * 1024.0), grp(ds.table_evicted, a));
 		if (ds.allowlisted)
 			fprintf(f, ", %s events allowlisted", grp(ds.allowlisted, b));
+		if (ds.noise)
+			fprintf(f, ", %s noise failures skipped", grp(ds.noise, b));
 		if (ds.out_of_order)
 			fprintf(f, ", %s events out of time order", grp(ds.out_of_order, b));
 		fputc('\n', f);

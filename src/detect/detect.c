@@ -210,7 +210,9 @@ void dw_detect_event(struct dw_detect *d, const struct dw_event *e)
 		d->now = e->ts;
 	advance(d, d->now / d->bucket_ns);
 
-	if (e->action == DW_ACT_AUTH_FAILURE || e->action == DW_ACT_AUTH_SUCCESS) {
+	if (e->action == DW_ACT_AUTH_FAILURE && e->reason == DW_RSN_NOISE) {
+		d->st.noise++; /* machine accounts, ANONYMOUS LOGON, infrastructure statuses */
+	} else if (e->action == DW_ACT_AUTH_FAILURE || e->action == DW_ACT_AUTH_SUCCESS) {
 		if (allowlisted(d, e)) {
 			d->st.allowlisted++;
 		} else if ((klen = dw_source_key(e, key)) != 0) {
