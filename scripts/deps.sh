@@ -1,7 +1,8 @@
 #!/bin/sh
 # deps.sh - installs what dwell needs on Debian 12, as root:
 #   * the build: gcc, make, pkg-config, zlib (the only library dwell links);
-#   * for the tests and benchmarks: python3 (scenario generator) and GNU time;
+#   * for the tests and benchmarks: python3 (scenario generator), GNU time,
+#     python3-evtx (renders the real .evtx attack files as XML for a test);
 #   * the peer tools' files we test and measure against, WITHOUT installing
 #     them as services: fail2ban's annotated sample logs (conformance test)
 #     and sshguard's sshg-parser (benchmark) are unpacked from their Debian
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-	build-essential pkg-config zlib1g-dev python3 time >/dev/null
+	build-essential pkg-config zlib1g-dev python3 python3-evtx time >/dev/null
 mkdir -p build/deps
 cd build/deps
 for p in fail2ban sshguard; do
