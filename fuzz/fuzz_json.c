@@ -12,6 +12,8 @@
 
 #include "../src/parse/json.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 static struct dw_json_tok toks[512];
 
 static void check(const struct dw_json *j, size_t n)
