@@ -26,11 +26,18 @@
 #include "journal.h"
 #include "sshd.h"
 #include "sshd_conn.h"
+#include "entra.h"
+#include "json.h"
 #include "netscaler.h"
+#include "o365.h"
+#include "okta.h"
+#include "winjson.h"
 #include "winxml.h"
 #include "syslog.h"
 
 #define JBUF (65536 + 64)
+#define JTOKENS 4096            /* tokens of one JSON record: 80 KiB */
+#define JSCRATCH 8192           /* decoded strings of one JSON record */
 #define DAY_NS (86400 * DW_NS)
 #define BACKWARDS_RESET 64
 /* journal times must fall in 1990-01-01 .. 2101-01-01 */
@@ -51,6 +58,9 @@ struct dw_parser {
 	struct dw_event ev;
 	char *jbuf;
 	struct dw_winxml_scratch wx; /* decoded XML entities of the current record */
+	struct dw_json js;           /* the current JSON record's tokens (in jtok) */
+	struct dw_json_tok *jtok;
+	char *jscratch;              /* its decoded strings */
 	const char *line;            /* the current raw line (for formats inside syslog) */
 	size_t line_n;
 };
@@ -111,11 +121,17 @@ int dw_parser_new(struct dw_parser **out, const struct dw_parse_opts *o, dw_even
 	p->fn = fn;
 	p->ctx = ctx;
 	p->jbuf = malloc(JBUF); /* once, in _new */
-	if (!p->jbuf || dw_sshd_conn_new(&p->conn, p->o.conn_cap, deliver, p, &p->st) != DW_OK) {
+	p->jtok = malloc(JTOKENS * sizeof(*p->jtok));
+	p->jscratch = malloc(JSCRATCH);
+	if (!p->jbuf || !p->jtok || !p->jscratch ||
+	    dw_sshd_conn_new(&p->conn, p->o.conn_cap, deliver, p, &p->st) != DW_OK) {
 		free(p->jbuf);
+		free(p->jtok);
+		free(p->jscratch);
 		free(p);
 		return DW_ENOMEM;
 	}
+	dw_json_init(&p->js, p->jtok, JTOKENS);
 	dw_parser_begin_file(p, NULL, 0);
 	*out = p;
 	return DW_OK;
@@ -127,6 +143,8 @@ void dw_parser_free(struct dw_parser *p)
 		return;
 	dw_sshd_conn_free(p->conn);
 	free(p->jbuf);
+	free(p->jtok);
+	free(p->jscratch);
 	free(p);
 }
 
@@ -159,7 +177,8 @@ const struct dw_parse_stats *dw_parser_stats(const struct dw_parser *p)
 
 size_t dw_parser_memuse(const struct dw_parser *p)
 {
-	return sizeof(*p) + JBUF + dw_sshd_conn_memuse(p->conn);
+	return sizeof(*p) + JBUF + JTOKENS * sizeof(*p->jtok) + JSCRATCH +
+	       dw_sshd_conn_memuse(p->conn);
 }
 
 static void skip(struct dw_parser *p, int why)
@@ -347,6 +366,52 @@ static void syslog_line(struct dw_parser *p, const char *line, size_t n)
 	message(p, h.msg);
 }
 
+/*
+ * The JSON formats of identity providers and Windows event shippers: the
+ * record is tokenised once, then the first format whose match() accepts
+ * the root object parses it. journalctl -o json keeps its own flat scanner
+ * (journal.c), which is faster for its one-level records.
+ */
+static const struct {
+	int (*match)(const struct dw_json *j);
+	int (*parse)(const struct dw_json *j, struct dw_event *e, char *scratch, size_t cap,
+		     int *why);
+} json_formats[] = {
+	{dw_entra_match, dw_entra_parse},
+	{dw_o365_match, dw_o365_parse},
+	{dw_okta_match, dw_okta_parse},
+	{dw_winjson_match, dw_winjson_parse},
+};
+
+static void journal_line(struct dw_parser *p, const char *line, size_t n);
+
+static void json_line(struct dw_parser *p, const char *line, size_t n)
+{
+	int rc = dw_json_parse(&p->js, line, n), why = DW_UNP_BAD_JSON;
+
+	if (rc != DW_OK) {
+		journal_line(p, line, n); /* its scanner names the fault (truncated, bad_json) */
+		return;
+	}
+	if (p->js.t[0].type != DW_JSON_OBJECT) {
+		skip(p, DW_UNP_BAD_JSON);
+		return;
+	}
+	if (dw_json_get(&p->js, 0, "__REALTIME_TIMESTAMP") >= 0 ||
+	    dw_json_get(&p->js, 0, "MESSAGE") >= 0) {
+		journal_line(p, line, n);
+		return;
+	}
+	for (size_t k = 0; k < DW_ARRAY_LEN(json_formats); k++) {
+		if (!json_formats[k].match(&p->js))
+			continue;
+		rc = json_formats[k].parse(&p->js, &p->ev, p->jscratch, JSCRATCH, &why);
+		whole_record(p, rc, why);
+		return;
+	}
+	skip(p, DW_UNP_BAD_HEADER); /* JSON, but of no format we read */
+}
+
 static void journal_line(struct dw_parser *p, const char *line, size_t n)
 {
 	struct dw_journal_rec r;
@@ -414,7 +479,7 @@ void dw_parser_line(struct dw_parser *p, const char *line, size_t n, uint64_t li
 	p->line = line;
 	p->line_n = n;
 	switch (fmt) {
-	case DW_FMT_JOURNAL_JSON: journal_line(p, line, n); break;
+	case DW_FMT_JOURNAL_JSON: json_line(p, line, n); break;
 	case DW_FMT_WINXML: winxml_line(p, line + i, n - i); break;
 	case DW_FMT_NETSCALER: netscaler_line(p, line, n); break;
 	default: syslog_line(p, line, n); break;

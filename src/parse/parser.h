@@ -9,7 +9,9 @@
  * "other". Windows Security events as single-line XML (a file whose first
  * record is an <Event>) and Citrix NetScaler records (native, or relayed
  * inside any syslog file: recognised line by line) have parsers of their
- * own (winxml.c, netscaler.c). Later formats plug in here.
+ * own (winxml.c, netscaler.c), and so do the JSON records of Entra ID
+ * sign-ins, Microsoft 365 audit, Okta and Windows events as evtx_dump,
+ * Winlogbeat or ECS JSON (entra.c, o365.c, okta.c, winjson.c on json.c).
  *
  * Events go to the callback as they are complete. One password guess that
  * sshd writes as 3-6 lines gives one auth_failure event; a failure may be
