@@ -1,5 +1,5 @@
 /*
- * dw.c - status code messages. Nothing else lives here.
+ * dw.c - status code messages and the one slice helper that is not inline.
  */
 #include "dw.h"
 
@@ -17,4 +17,22 @@ const char *dw_strerror(int err)
 	case DW_ETOOBIG: return "too big";
 	default: return "unknown error";
 	}
+}
+
+int dw_slice_eq_ci(struct dw_slice s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (s.n != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)s.p[i], b = (unsigned char)lit[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a + 32);
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b + 32);
+		if (a != b)
+			return 0;
+	}
+	return 1;
 }

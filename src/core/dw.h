@@ -82,6 +82,9 @@ static inline int dw_slice_eq(struct dw_slice a, const char *lit)
 	return a.n == n && memcmp(a.p, lit, n) == 0;
 }
 
+/* 1 if s equals the NUL-terminated lit, ignoring ASCII case. */
+int dw_slice_eq_ci(struct dw_slice s, const char *lit);
+
 /* Returns the message text for a DW_E* code; static storage. */
 const char *dw_strerror(int err);
 

@@ -75,52 +75,14 @@
 #include "../core/tm.h"
 #include "parser.h"
 
-struct scratch {
-	char *p;
-	size_t cap, used;
-};
-
-/* Value token of key in obj: exact match first, then ignoring case. */
-static int fld(const struct dw_json *j, int obj, const char *key)
+/* Like dw_json_take(), but a present value that is neither a string nor null sets *bad. */
+static struct dw_slice str_strict(const struct dw_json *j, int tok, struct dw_json_scratch *sc, int *bad)
 {
-	int t;
-
-	if (obj < 0)
-		return -1;
-	t = dw_json_get(j, obj, key);
-	return t >= 0 ? t : dw_json_get_ci(j, obj, key);
-}
-
-static int ttype(const struct dw_json *j, int tok)
-{
-	return tok < 0 ? DW_JSON_NONE : j->t[tok].type;
-}
-
-/* A string token's value (decoded into scratch if escaped); empty for others. */
-static struct dw_slice str(const struct dw_json *j, int tok, struct scratch *sc)
-{
-	struct dw_slice s;
-
-	if (ttype(j, tok) != DW_JSON_STRING)
-		return dw_slice_make(NULL, 0);
-	if (!j->t[tok].escaped)
-		return dw_json_str(j, tok, NULL, 0);
-	if (sc->used >= sc->cap)
-		return dw_slice_make(NULL, 0);
-	s = dw_json_str(j, tok, sc->p + sc->used, sc->cap - sc->used);
-	if (s.p == sc->p + sc->used)
-		sc->used += s.n;
-	return s;
-}
-
-/* Like str(), but a present value that is neither a string nor null sets *bad. */
-static struct dw_slice str_strict(const struct dw_json *j, int tok, struct scratch *sc, int *bad)
-{
-	int ty = ttype(j, tok);
+	int ty = dw_json_type(j, tok);
 
 	if (ty != DW_JSON_NONE && ty != DW_JSON_STRING && ty != DW_JSON_NULL)
 		*bad = 1;
-	return str(j, tok, sc);
+	return dw_json_take(j, tok, sc);
 }
 
 static int ieq(struct dw_slice s, const char *lit)
@@ -212,13 +174,13 @@ int dw_entra_code_reason(int64_t code)
  */
 static int envelope(const struct dw_json *j)
 {
-	int cat = fld(j, 0, "category"), op = fld(j, 0, "operationName");
+	int cat = dw_json_field(j, 0, "category"), op = dw_json_field(j, 0, "operationName");
 
-	if (ttype(j, fld(j, 0, "properties")) != DW_JSON_OBJECT)
+	if (dw_json_type(j, dw_json_field(j, 0, "properties")) != DW_JSON_OBJECT)
 		return 0;
-	if (ttype(j, cat) == DW_JSON_STRING && icontains(dw_json_raw(j, cat), "signin"))
+	if (dw_json_type(j, cat) == DW_JSON_STRING && icontains(dw_json_raw(j, cat), "signin"))
 		return 1;
-	return ttype(j, op) == DW_JSON_STRING && ieq(dw_json_raw(j, op), "Sign-in activity");
+	return dw_json_type(j, op) == DW_JSON_STRING && ieq(dw_json_raw(j, op), "Sign-in activity");
 }
 
 int dw_entra_match(const struct dw_json *j)
@@ -227,9 +189,9 @@ int dw_entra_match(const struct dw_json *j)
 		return 0;
 	if (envelope(j))
 		return 1;
-	return fld(j, 0, "userPrincipalName") >= 0 &&
-	       (fld(j, 0, "createdDateTime") >= 0 || fld(j, 0, "TimeGenerated") >= 0) &&
-	       (fld(j, 0, "status") >= 0 || fld(j, 0, "resultType") >= 0);
+	return dw_json_field(j, 0, "userPrincipalName") >= 0 &&
+	       (dw_json_field(j, 0, "createdDateTime") >= 0 || dw_json_field(j, 0, "TimeGenerated") >= 0) &&
+	       (dw_json_field(j, 0, "status") >= 0 || dw_json_field(j, 0, "resultType") >= 0);
 }
 
 static int fail(int *why, int reason)
@@ -241,14 +203,14 @@ static int fail(int *why, int reason)
 /* The result code token: status.errorCode, o.resultType, envelope resultType. */
 static int result_tok(const struct dw_json *j, int o, int env)
 {
-	int st = fld(j, o, "status"), t = -1;
+	int st = dw_json_field(j, o, "status"), t = -1;
 
-	if (ttype(j, st) == DW_JSON_OBJECT)
-		t = fld(j, st, "errorCode");
+	if (dw_json_type(j, st) == DW_JSON_OBJECT)
+		t = dw_json_field(j, st, "errorCode");
 	if (t < 0)
-		t = fld(j, o, "resultType");
+		t = dw_json_field(j, o, "resultType");
 	if (t < 0 && env >= 0)
-		t = fld(j, env, "resultType");
+		t = dw_json_field(j, env, "resultType");
 	return t;
 }
 
@@ -278,13 +240,13 @@ static int result_code(const struct dw_json *j, int t, int64_t *code, struct dw_
 	int64_t x = 0;
 
 	*text = dw_slice_make(NULL, 0);
-	if (ttype(j, t) == DW_JSON_NUMBER || (ttype(j, t) == DW_JSON_STRING && !j->t[t].escaped)) {
+	if (dw_json_type(j, t) == DW_JSON_NUMBER || (dw_json_type(j, t) == DW_JSON_STRING && !j->t[t].escaped)) {
 		if (dw_json_i64(j, t, code) != DW_OK)
 			return DW_EINVAL;
 		*text = dw_json_raw(j, t);
 		return DW_OK;
 	}
-	if (ttype(j, t) != DW_JSON_STRING)
+	if (dw_json_type(j, t) != DW_JSON_STRING)
 		return DW_EINVAL;
 	d = dw_json_str(j, t, loc, sizeof(loc));
 	if (d.n >= sizeof(loc) - 1 || !is_int_text(d))
@@ -301,7 +263,7 @@ static int result_code(const struct dw_json *j, int t, int64_t *code, struct dw_
 int dw_entra_parse(const struct dw_json *j, struct dw_event *e, char *scratch, size_t cap,
 		   int *why)
 {
-	struct scratch sc = {scratch, scratch ? cap : 0, 0};
+	struct dw_json_scratch sc = {scratch, scratch ? cap : 0, 0};
 	int env = -1, o = 0, t, bad = 0, prec;
 	struct dw_slice s, app, proto, ua;
 	int64_t code, ns;
@@ -311,19 +273,19 @@ int dw_entra_parse(const struct dw_json *j, struct dw_event *e, char *scratch, s
 		return fail(why, DW_UNP_BAD_JSON);
 	if (envelope(j)) {
 		env = 0;
-		o = fld(j, 0, "properties");
+		o = dw_json_field(j, 0, "properties");
 	}
 	e->log = DW_LOG_ENTRA;
 
 	/* time: the first field present decides */
-	t = fld(j, o, "createdDateTime");
+	t = dw_json_field(j, o, "createdDateTime");
 	if (t < 0)
-		t = fld(j, o, "TimeGenerated");
+		t = dw_json_field(j, o, "TimeGenerated");
 	if (t < 0 && env >= 0)
-		t = fld(j, env, "time");
-	if (ttype(j, t) != DW_JSON_STRING)
+		t = dw_json_field(j, env, "time");
+	if (dw_json_type(j, t) != DW_JSON_STRING)
 		return fail(why, DW_UNP_BAD_JSON);
-	s = str(j, t, &sc);
+	s = dw_json_take(j, t, &sc);
 	if (dw_tm_parse_rfc3339(s.p, s.n, &ns, &prec, &used) != DW_OK || used != s.n)
 		return fail(why, DW_UNP_BAD_TIME);
 	e->ts = ns;
@@ -349,14 +311,14 @@ int dw_entra_parse(const struct dw_json *j, struct dw_event *e, char *scratch, s
 	e->reason = (uint8_t)dw_entra_code_reason(code);
 
 	/* user, address */
-	s = str_strict(j, fld(j, o, "userPrincipalName"), &sc, &bad);
+	s = str_strict(j, dw_json_field(j, o, "userPrincipalName"), &sc, &bad);
 	if (bad)
 		return fail(why, DW_UNP_BAD_JSON);
 	if (s.n)
 		dw_event_set_user(e, s);
-	t = fld(j, o, "ipAddress");
+	t = dw_json_field(j, o, "ipAddress");
 	if (t < 0 && env >= 0)
-		t = fld(j, env, "callerIpAddress");
+		t = dw_json_field(j, env, "callerIpAddress");
 	s = str_strict(j, t, &sc, &bad);
 	if (bad)
 		return fail(why, DW_UNP_BAD_JSON);
@@ -364,34 +326,34 @@ int dw_entra_parse(const struct dw_json *j, struct dw_event *e, char *scratch, s
 		memset(&e->src_ip, 0, sizeof(e->src_ip));
 
 	/* descriptive fields */
-	ua = str(j, fld(j, o, "userAgent"), &sc);
+	ua = dw_json_take(j, dw_json_field(j, o, "userAgent"), &sc);
 	e->user_agent = ua;
-	s = str(j, fld(j, o, "appDisplayName"), &sc);
+	s = dw_json_take(j, dw_json_field(j, o, "appDisplayName"), &sc);
 	if (!s.n)
-		s = str(j, fld(j, o, "resourceDisplayName"), &sc);
+		s = dw_json_take(j, dw_json_field(j, o, "resourceDisplayName"), &sc);
 	e->target = s;
-	app = str(j, fld(j, o, "clientAppUsed"), &sc);
-	proto = str(j, fld(j, o, "authenticationProtocol"), &sc);
+	app = dw_json_take(j, dw_json_field(j, o, "clientAppUsed"), &sc);
+	proto = dw_json_take(j, dw_json_field(j, o, "authenticationProtocol"), &sc);
 	e->protocol = proto.n && !ieq(proto, "none") ? proto : app;
 	for (size_t i = 0; i < DW_ARRAY_LEN(legacy_apps); i++)
 		if (ieq(app, legacy_apps[i]))
 			e->has |= DW_EV_LEGACY;
 	if (ieq(ua, "BAV2ROPC") || ieq(proto, "ropc"))
 		e->has |= DW_EV_LEGACY;
-	s = str(j, fld(j, o, "authenticationRequirement"), &sc);
+	s = dw_json_take(j, dw_json_field(j, o, "authenticationRequirement"), &sc);
 	if (ieq(s, "singleFactorAuthentication"))
 		e->mfa = DW_MFA_SINGLE;
 	else if (ieq(s, "multiFactorAuthentication"))
 		e->mfa = DW_MFA_MULTI;
-	s = str(j, fld(j, o, "correlationId"), &sc);
+	s = dw_json_take(j, dw_json_field(j, o, "correlationId"), &sc);
 	if (!s.n && env >= 0)
-		s = str(j, fld(j, env, "correlationId"), &sc);
+		s = dw_json_take(j, dw_json_field(j, env, "correlationId"), &sc);
 	e->session = s;
-	s = env >= 0 ? str(j, fld(j, env, "tenantId"), &sc) : dw_slice_make(NULL, 0);
+	s = env >= 0 ? dw_json_take(j, dw_json_field(j, env, "tenantId"), &sc) : dw_slice_make(NULL, 0);
 	if (!s.n)
-		s = str(j, fld(j, o, "tenantId"), &sc);
+		s = dw_json_take(j, dw_json_field(j, o, "tenantId"), &sc);
 	e->host = s.n ? s : dw_slice_cstr("entra");
-	s = env >= 0 ? str(j, fld(j, env, "category"), &sc) : str(j, fld(j, o, "Type"), &sc);
+	s = env >= 0 ? dw_json_take(j, dw_json_field(j, env, "category"), &sc) : dw_json_take(j, dw_json_field(j, o, "Type"), &sc);
 	e->program = s;
 	return DW_OK;
 }

@@ -479,3 +479,34 @@ int dw_json_i64(const struct dw_json *j, int tok, int64_t *v)
 	*v = neg ? -x : x;
 	return DW_OK;
 }
+
+int dw_json_field(const struct dw_json *j, int obj, const char *key)
+{
+	int t;
+
+	if (obj < 0)
+		return -1;
+	t = dw_json_get(j, obj, key);
+	return t >= 0 ? t : dw_json_get_ci(j, obj, key);
+}
+
+int dw_json_type(const struct dw_json *j, int tok)
+{
+	return tok < 0 || (uint32_t)tok >= j->n ? DW_JSON_NONE : j->t[tok].type;
+}
+
+struct dw_slice dw_json_take(const struct dw_json *j, int tok, struct dw_json_scratch *sc)
+{
+	struct dw_slice s;
+
+	if (dw_json_type(j, tok) != DW_JSON_STRING)
+		return dw_slice_make(NULL, 0);
+	if (!j->t[tok].escaped)
+		return dw_json_str(j, tok, NULL, 0);
+	if (sc->used >= sc->cap)
+		return dw_slice_make(NULL, 0);
+	s = dw_json_str(j, tok, sc->p + sc->used, sc->cap - sc->used);
+	if (s.p == sc->p + sc->used)
+		sc->used += s.n;
+	return s;
+}

@@ -81,6 +81,25 @@ struct dw_slice dw_json_raw(const struct dw_json *j, int tok);
  */
 struct dw_slice dw_json_str(const struct dw_json *j, int tok, char *buf, size_t cap);
 
+/* Value token of key in obj: an exact key first, else one that differs in ASCII case; or -1. */
+int dw_json_field(const struct dw_json *j, int obj, const char *key);
+
+/* The type of token tok (DW_JSON_NONE for -1). */
+int dw_json_type(const struct dw_json *j, int tok);
+
+/* Where the decoded strings of one record go: consecutive pieces of p[0..cap). */
+struct dw_json_scratch {
+	char *p;
+	size_t cap, used;
+};
+
+/*
+ * A string token's value: the raw slice when it has no escapes, else decoded
+ * into the next piece of sc (cut when sc fills; empty once it is full). Any
+ * other token type gives an empty slice.
+ */
+struct dw_slice dw_json_take(const struct dw_json *j, int tok, struct dw_json_scratch *sc);
+
 /* A number, or a string holding one (integer part; "12.5" gives 12). DW_OK or DW_EINVAL. */
 int dw_json_i64(const struct dw_json *j, int tok, int64_t *v) DW_WUR;
 

@@ -45,44 +45,6 @@
 #include "entra.h"
 #include "parser.h"
 
-struct scratch {
-	char *p;
-	size_t cap, used;
-};
-
-/* Value token of key in obj: exact match first, then ignoring case. */
-static int fld(const struct dw_json *j, int obj, const char *key)
-{
-	int t;
-
-	if (obj < 0)
-		return -1;
-	t = dw_json_get(j, obj, key);
-	return t >= 0 ? t : dw_json_get_ci(j, obj, key);
-}
-
-static int ttype(const struct dw_json *j, int tok)
-{
-	return tok < 0 ? DW_JSON_NONE : j->t[tok].type;
-}
-
-/* A string token's value (decoded into scratch if escaped); empty for others. */
-static struct dw_slice str(const struct dw_json *j, int tok, struct scratch *sc)
-{
-	struct dw_slice s;
-
-	if (ttype(j, tok) != DW_JSON_STRING)
-		return dw_slice_make(NULL, 0);
-	if (!j->t[tok].escaped)
-		return dw_json_str(j, tok, NULL, 0);
-	if (sc->used >= sc->cap)
-		return dw_slice_make(NULL, 0);
-	s = dw_json_str(j, tok, sc->p + sc->used, sc->cap - sc->used);
-	if (s.p == sc->p + sc->used)
-		sc->used += s.n;
-	return s;
-}
-
 static int ieq(struct dw_slice s, const char *lit)
 {
 	size_t n = strlen(lit);
@@ -111,10 +73,10 @@ static int fail(int *why, int reason)
 /* 1 = UserLoggedIn, 2 = UserLoginFailed, 0 = neither. */
 static int operation(const struct dw_json *j)
 {
-	int t = fld(j, 0, "Operation");
+	int t = dw_json_field(j, 0, "Operation");
 	struct dw_slice s;
 
-	if (ttype(j, t) != DW_JSON_STRING)
+	if (dw_json_type(j, t) != DW_JSON_STRING)
 		return 0;
 	s = dw_json_raw(j, t);
 	return ieq(s, "UserLoggedIn") ? 1 : ieq(s, "UserLoginFailed") ? 2 : 0;
@@ -124,7 +86,7 @@ int dw_o365_match(const struct dw_json *j)
 {
 	if (!j || j->n == 0 || j->t[0].type != DW_JSON_OBJECT)
 		return 0;
-	return operation(j) != 0 && fld(j, 0, "CreationTime") >= 0;
+	return operation(j) != 0 && dw_json_field(j, 0, "CreationTime") >= 0;
 }
 
 /* LogonError names (AADSTS error names) and their reasons. */
@@ -217,16 +179,16 @@ static int read_addr(struct dw_slice s, struct dw_event *e)
 /* Value of the {Name:name, Value:...} element of array arr, or -1. */
 static int name_value(const struct dw_json *j, int arr, const char *name)
 {
-	if (ttype(j, arr) != DW_JSON_ARRAY)
+	if (dw_json_type(j, arr) != DW_JSON_ARRAY)
 		return -1;
 	for (uint32_t i = 0; i < j->t[arr].size; i++) {
 		int el = dw_json_index(j, arr, i), nt;
 
-		if (ttype(j, el) != DW_JSON_OBJECT)
+		if (dw_json_type(j, el) != DW_JSON_OBJECT)
 			continue;
-		nt = fld(j, el, "Name");
-		if (ttype(j, nt) == DW_JSON_STRING && ieq(dw_json_raw(j, nt), name))
-			return fld(j, el, "Value");
+		nt = dw_json_field(j, el, "Name");
+		if (dw_json_type(j, nt) == DW_JSON_STRING && ieq(dw_json_raw(j, nt), name))
+			return dw_json_field(j, el, "Value");
 	}
 	return -1;
 }
@@ -234,7 +196,7 @@ static int name_value(const struct dw_json *j, int arr, const char *name)
 int dw_o365_parse(const struct dw_json *j, struct dw_event *e, char *scratch, size_t cap,
 		  int *why)
 {
-	struct scratch sc = {scratch, scratch ? cap : 0, 0};
+	struct dw_json_scratch sc = {scratch, scratch ? cap : 0, 0};
 	int op, t, ut, prec, ext;
 	struct dw_slice s, err;
 	int64_t ns, num;
@@ -247,33 +209,33 @@ int dw_o365_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 		return fail(why, DW_UNP_BAD_JSON);
 	e->log = DW_LOG_O365;
 
-	t = fld(j, 0, "CreationTime");
-	if (ttype(j, t) != DW_JSON_STRING)
+	t = dw_json_field(j, 0, "CreationTime");
+	if (dw_json_type(j, t) != DW_JSON_STRING)
 		return fail(why, DW_UNP_BAD_JSON);
-	s = str(j, t, &sc);
+	s = dw_json_take(j, t, &sc);
 	if (dw_tm_parse_rfc3339(s.p, s.n, &ns, &prec, &used) != DW_OK || used != s.n)
 		return fail(why, DW_UNP_BAD_TIME);
 	e->ts = ns;
 	e->ts_prec = (uint8_t)prec;
 
-	ut = fld(j, 0, "UserId");
-	if (ut >= 0 && ttype(j, ut) != DW_JSON_STRING && ttype(j, ut) != DW_JSON_NULL)
+	ut = dw_json_field(j, 0, "UserId");
+	if (ut >= 0 && dw_json_type(j, ut) != DW_JSON_STRING && dw_json_type(j, ut) != DW_JSON_NULL)
 		return fail(why, DW_UNP_BAD_JSON);
-	s = str(j, ut, &sc);
+	s = dw_json_take(j, ut, &sc);
 	if (s.n)
 		dw_event_set_user(e, s);
 
 	/* result */
-	err = str(j, fld(j, 0, "LogonError"), &sc);
-	t = fld(j, 0, "ErrorNumber");
-	s = ttype(j, t) == DW_JSON_NUMBER ? dw_json_raw(j, t) : str(j, t, &sc);
+	err = dw_json_take(j, dw_json_field(j, 0, "LogonError"), &sc);
+	t = dw_json_field(j, 0, "ErrorNumber");
+	s = dw_json_type(j, t) == DW_JSON_NUMBER ? dw_json_raw(j, t) : dw_json_take(j, t, &sc);
 	e->code = err.n ? err : s;
 	if (op == 1) {
 		e->action = DW_ACT_AUTH_SUCCESS;
 	} else {
 		e->action = DW_ACT_AUTH_FAILURE;
 		e->reason = DW_RSN_OTHER;
-		if ((ttype(j, t) == DW_JSON_NUMBER || ttype(j, t) == DW_JSON_STRING) &&
+		if ((dw_json_type(j, t) == DW_JSON_NUMBER || dw_json_type(j, t) == DW_JSON_STRING) &&
 		    dw_json_i64(j, t, &num) == DW_OK && num != 0)
 			e->reason = (uint8_t)dw_entra_code_reason(num);
 		for (size_t i = 0; e->reason == DW_RSN_OTHER && i < DW_ARRAY_LEN(logon_errors); i++)
@@ -282,18 +244,18 @@ int dw_o365_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 	}
 
 	/* client address: the first readable of ActorIpAddress, ClientIP */
-	if (!read_addr(str(j, fld(j, 0, "ActorIpAddress"), &sc), e))
-		read_addr(str(j, fld(j, 0, "ClientIP"), &sc), e);
+	if (!read_addr(dw_json_take(j, dw_json_field(j, 0, "ActorIpAddress"), &sc), e))
+		read_addr(dw_json_take(j, dw_json_field(j, 0, "ClientIP"), &sc), e);
 
-	ext = fld(j, 0, "ExtendedProperties");
-	e->user_agent = str(j, name_value(j, ext, "UserAgent"), &sc);
-	e->protocol = str(j, name_value(j, ext, "RequestType"), &sc);
+	ext = dw_json_field(j, 0, "ExtendedProperties");
+	e->user_agent = dw_json_take(j, name_value(j, ext, "UserAgent"), &sc);
+	e->protocol = dw_json_take(j, name_value(j, ext, "RequestType"), &sc);
 	if (ieq(e->user_agent, "BAV2ROPC"))
 		e->has |= DW_EV_LEGACY;
-	s = str(j, fld(j, 0, "ApplicationId"), &sc);
-	e->target = s.n ? s : str(j, fld(j, 0, "Workload"), &sc);
-	e->session = str(j, name_value(j, fld(j, 0, "DeviceProperties"), "SessionId"), &sc);
-	s = str(j, fld(j, 0, "OrganizationId"), &sc);
+	s = dw_json_take(j, dw_json_field(j, 0, "ApplicationId"), &sc);
+	e->target = s.n ? s : dw_json_take(j, dw_json_field(j, 0, "Workload"), &sc);
+	e->session = dw_json_take(j, name_value(j, dw_json_field(j, 0, "DeviceProperties"), "SessionId"), &sc);
+	s = dw_json_take(j, dw_json_field(j, 0, "OrganizationId"), &sc);
 	e->host = s.n ? s : dw_slice_cstr("o365");
 	return DW_OK;
 }

@@ -88,24 +88,6 @@ static struct dw_slice str(const struct dw_json *j, int tok, struct scratch *sc)
 	return s;
 }
 
-static int eq_ci(struct dw_slice s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (s.n != n)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char a = (unsigned char)s.p[i], b = (unsigned char)lit[i];
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a + 32);
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b + 32);
-		if (a != b)
-			return 0;
-	}
-	return 1;
-}
-
 static int starts(struct dw_slice s, const char *lit)
 {
 	size_t n = strlen(lit);
@@ -148,7 +130,7 @@ static int target_of(const struct dw_json *j, int arr, const char *ty, const cha
 		if (v < 0 || j->t[v].type != DW_JSON_STRING || j->t[v].end == j->t[v].start)
 			continue;
 		if (ty && !(t >= 0 && j->t[t].type == DW_JSON_STRING &&
-			    eq_ci(dw_json_raw(j, t), ty)))
+			    dw_slice_eq_ci(dw_json_raw(j, t), ty)))
 			continue;
 		return v;
 	}
@@ -157,9 +139,9 @@ static int target_of(const struct dw_json *j, int arr, const char *ty, const cha
 
 static int reason_of(struct dw_slice r)
 {
-	if (eq_ci(r, "INVALID_CREDENTIALS"))
+	if (dw_slice_eq_ci(r, "INVALID_CREDENTIALS"))
 		return DW_RSN_BAD_PASSWORD;
-	if (eq_ci(r, "LOCKED_OUT"))
+	if (dw_slice_eq_ci(r, "LOCKED_OUT"))
 		return DW_RSN_LOCKED;
 	return DW_RSN_OTHER;
 }
@@ -199,12 +181,12 @@ int dw_okta_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 	aty = str(j, ci_path(j, actor, "type"), &sc);
 	aid = str(j, ci_path(j, actor, "id"), &sc);
 	tgt = dw_json_get_ci(j, 0, "target");
-	ok_actor = alt.n && !eq_ci(alt, "unknown") && (aty.n == 0 || eq_ci(aty, "User"));
+	ok_actor = alt.n && !dw_slice_eq_ci(alt, "unknown") && (aty.n == 0 || dw_slice_eq_ci(aty, "User"));
 	if (!ok_actor) {
 		int tu = target_of(j, tgt, "User", "alternateId");
 		if (tu >= 0)
 			alt = trim(str(j, tu, &sc));
-		else if (aty.n && !eq_ci(aty, "User"))
+		else if (aty.n && !dw_slice_eq_ci(aty, "User"))
 			alt.n = 0; /* a system principal is nobody's account */
 	}
 	if (alt.n)
@@ -234,18 +216,18 @@ int dw_okta_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 		e->action = DW_ACT_LOCKOUT;
 	} else if (dw_slice_eq(et, "user.session.start") || starts(et, "user.authentication.")) {
 		int mfa = dw_slice_eq(et, "user.authentication.auth_via_mfa");
-		if (eq_ci(res, "SUCCESS")) {
+		if (dw_slice_eq_ci(res, "SUCCESS")) {
 			e->action = DW_ACT_AUTH_SUCCESS;
 			if (mfa)
 				e->mfa = DW_MFA_MULTI;
-		} else if (eq_ci(res, "FAILURE") || eq_ci(res, "DENY")) {
+		} else if (dw_slice_eq_ci(res, "FAILURE") || dw_slice_eq_ci(res, "DENY")) {
 			if (mfa) {
 				e->action = DW_ACT_MFA_FAILURE;
 				e->reason = DW_RSN_OTHER;
 			} else {
 				e->action = DW_ACT_AUTH_FAILURE;
 				e->reason = (uint8_t)reason_of(rsn);
-				if (e->reason != DW_RSN_LOCKED && eq_ci(aid, "unknown"))
+				if (e->reason != DW_RSN_LOCKED && dw_slice_eq_ci(aid, "unknown"))
 					e->reason = DW_RSN_UNKNOWN_USER;
 			}
 		}

@@ -157,24 +157,6 @@ static struct dw_slice trim(struct dw_slice s)
 	return s;
 }
 
-static int eq_nocase(struct dw_slice s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (s.n != n)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char a = (unsigned char)s.p[i], b = (unsigned char)lit[i];
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a + 32);
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b + 32);
-		if (a != b)
-			return 0;
-	}
-	return 1;
-}
-
 int dw_wincodes_parse(const char *p, size_t n, uint32_t *out)
 {
 	struct dw_slice s = trim(dw_slice_make(p, n));
@@ -259,7 +241,7 @@ int dw_wincodes_noise_user(struct dw_slice u)
 {
 	u = trim(u);
 	return u.n == 0 || (u.n == 1 && u.p[0] == '-') || u.p[u.n - 1] == '$' ||
-	       eq_nocase(u, "ANONYMOUS LOGON");
+	       dw_slice_eq_ci(u, "ANONYMOUS LOGON");
 }
 
 static struct dw_slice field(const struct dw_win_fields *f, int id)
@@ -316,16 +298,16 @@ static void logon_fields(struct dw_event *e, const struct dw_win_fields *f)
 	uint32_t t;
 	const char *proto = NULL;
 
-	if (eq_nocase(pkg, "NTLM") || eq_nocase(pkg, "MICROSOFT_AUTHENTICATION_PACKAGE_V1_0"))
+	if (dw_slice_eq_ci(pkg, "NTLM") || dw_slice_eq_ci(pkg, "MICROSOFT_AUTHENTICATION_PACKAGE_V1_0"))
 		proto = "ntlm";
-	else if (eq_nocase(pkg, "Kerberos"))
+	else if (dw_slice_eq_ci(pkg, "Kerberos"))
 		proto = "kerberos";
-	else if (eq_nocase(pkg, "Negotiate"))
+	else if (dw_slice_eq_ci(pkg, "Negotiate"))
 		proto = "negotiate";
 	else if (pkg.n == 0 || is_dash(pkg)) {
-		if (eq_nocase(proc, "NtLmSsp"))
+		if (dw_slice_eq_ci(proc, "NtLmSsp"))
 			proto = "ntlm";
-		else if (eq_nocase(proc, "Kerberos"))
+		else if (dw_slice_eq_ci(proc, "Kerberos"))
 			proto = "kerberos";
 	}
 	if (proto)
@@ -338,7 +320,7 @@ static void logon_fields(struct dw_event *e, const struct dw_win_fields *f)
 		if (t == 8)
 			e->has |= DW_EV_LEGACY;
 	}
-	if (eq_nocase(lm, "NTLM V1") || eq_nocase(lm, "LM"))
+	if (dw_slice_eq_ci(lm, "NTLM V1") || dw_slice_eq_ci(lm, "LM"))
 		e->has |= DW_EV_LEGACY;
 	source(e, f, DW_WINF_WORKSTATION_NAME);
 }
