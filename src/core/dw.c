@@ -36,3 +36,30 @@ int dw_slice_eq_ci(struct dw_slice s, const char *lit)
 	}
 	return 1;
 }
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int dw_slice_u64(struct dw_slice s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	while (s.n && is_ws(s.p[0])) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n && is_ws(s.p[s.n - 1]))
+		s.n--;
+	if (s.n == 0 || s.n > 20)
+		return DW_EINVAL;
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned d = (unsigned)(unsigned char)s.p[i] - '0';
+		if (d > 9 || v > (max - d) / 10)
+			return DW_EINVAL;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return DW_OK;
+}

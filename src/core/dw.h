@@ -82,6 +82,25 @@ static inline int dw_slice_eq(struct dw_slice a, const char *lit)
 	return a.n == n && memcmp(a.p, lit, n) == 0;
 }
 
+/* Drops spaces and tabs at both ends of s. */
+static inline struct dw_slice dw_slice_trim(struct dw_slice s)
+{
+	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t')) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
+		s.n--;
+	return s;
+}
+
+/*
+ * Reads s (white space - space, tab, CR, LF - trimmed at both ends) as a
+ * decimal number of at most max. Returns DW_OK or DW_EINVAL (empty, a
+ * non-digit, or more than max).
+ */
+int dw_slice_u64(struct dw_slice s, uint64_t max, uint64_t *out) DW_WUR;
+
 /* 1 if s equals the NUL-terminated lit, ignoring ASCII case. */
 int dw_slice_eq_ci(struct dw_slice s, const char *lit);
 

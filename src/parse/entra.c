@@ -85,32 +85,13 @@ static struct dw_slice str_strict(const struct dw_json *j, int tok, struct dw_js
 	return dw_json_take(j, tok, sc);
 }
 
-static int ieq(struct dw_slice s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (s.n != n)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char a = (unsigned char)s.p[i], b = (unsigned char)lit[i];
-
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a - 'A' + 'a');
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b - 'A' + 'a');
-		if (a != b)
-			return 0;
-	}
-	return 1;
-}
-
 /* 1 if s contains lit, ignoring ASCII case. */
 static int icontains(struct dw_slice s, const char *lit)
 {
 	size_t n = strlen(lit);
 
 	for (size_t i = 0; i + n <= s.n; i++)
-		if (ieq(dw_slice_make(s.p + i, n), lit))
+		if (dw_slice_eq_ci(dw_slice_make(s.p + i, n), lit))
 			return 1;
 	return 0;
 }
@@ -180,7 +161,7 @@ static int envelope(const struct dw_json *j)
 		return 0;
 	if (dw_json_type(j, cat) == DW_JSON_STRING && icontains(dw_json_raw(j, cat), "signin"))
 		return 1;
-	return dw_json_type(j, op) == DW_JSON_STRING && ieq(dw_json_raw(j, op), "Sign-in activity");
+	return dw_json_type(j, op) == DW_JSON_STRING && dw_slice_eq_ci(dw_json_raw(j, op), "Sign-in activity");
 }
 
 int dw_entra_match(const struct dw_json *j)
@@ -334,16 +315,16 @@ int dw_entra_parse(const struct dw_json *j, struct dw_event *e, char *scratch, s
 	e->target = s;
 	app = dw_json_take(j, dw_json_field(j, o, "clientAppUsed"), &sc);
 	proto = dw_json_take(j, dw_json_field(j, o, "authenticationProtocol"), &sc);
-	e->protocol = proto.n && !ieq(proto, "none") ? proto : app;
+	e->protocol = proto.n && !dw_slice_eq_ci(proto, "none") ? proto : app;
 	for (size_t i = 0; i < DW_ARRAY_LEN(legacy_apps); i++)
-		if (ieq(app, legacy_apps[i]))
+		if (dw_slice_eq_ci(app, legacy_apps[i]))
 			e->has |= DW_EV_LEGACY;
-	if (ieq(ua, "BAV2ROPC") || ieq(proto, "ropc"))
+	if (dw_slice_eq_ci(ua, "BAV2ROPC") || dw_slice_eq_ci(proto, "ropc"))
 		e->has |= DW_EV_LEGACY;
 	s = dw_json_take(j, dw_json_field(j, o, "authenticationRequirement"), &sc);
-	if (ieq(s, "singleFactorAuthentication"))
+	if (dw_slice_eq_ci(s, "singleFactorAuthentication"))
 		e->mfa = DW_MFA_SINGLE;
-	else if (ieq(s, "multiFactorAuthentication"))
+	else if (dw_slice_eq_ci(s, "multiFactorAuthentication"))
 		e->mfa = DW_MFA_MULTI;
 	s = dw_json_take(j, dw_json_field(j, o, "correlationId"), &sc);
 	if (!s.n && env >= 0)

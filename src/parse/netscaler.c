@@ -95,15 +95,6 @@ static struct dw_slice sl(const char *p, size_t a, size_t b)
 	return dw_slice_make(p + a, b > a ? b - a : 0);
 }
 
-static struct dw_slice trim(struct dw_slice s)
-{
-	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
-		s.p++, s.n--;
-	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
-		s.n--;
-	return s;
-}
-
 /* Value of exactly k digits at p, or -1. */
 static int num(const char *p, int k)
 {
@@ -602,14 +593,14 @@ static void body_scan(const char *p, size_t n, size_t pos, struct body *f)
 			v = sl(p, vs, sep ? (size_t)(sep - p) : n);
 		}
 		next = sep ? (size_t)(sep - p) + 3 : n;
-		v = trim(v);
+		v = dw_slice_trim(v);
 		if (key_is(p, ks, ke, "User")) {
 			f->user = v;
 			f->user_vs = quoted ? 0 : vs;
 		} else if (key_is(p, ks, ke, "Client_ip")) {
 			f->client = v;
 			if (f->user_vs && ks >= f->user_vs + 3) /* User runs up to here */
-				f->user = trim(sl(p, f->user_vs, ks - 3));
+				f->user = dw_slice_trim(sl(p, f->user_vs, ks - 3));
 		} else if (key_is(p, ks, ke, "Failure_reason")) {
 			f->reason = v;
 			f->has_reason = 1;

@@ -45,25 +45,6 @@
 #include "entra.h"
 #include "parser.h"
 
-static int ieq(struct dw_slice s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (s.n != n)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char a = (unsigned char)s.p[i], b = (unsigned char)lit[i];
-
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a - 'A' + 'a');
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b - 'A' + 'a');
-		if (a != b)
-			return 0;
-	}
-	return 1;
-}
-
 static int fail(int *why, int reason)
 {
 	*why = reason;
@@ -79,7 +60,7 @@ static int operation(const struct dw_json *j)
 	if (dw_json_type(j, t) != DW_JSON_STRING)
 		return 0;
 	s = dw_json_raw(j, t);
-	return ieq(s, "UserLoggedIn") ? 1 : ieq(s, "UserLoginFailed") ? 2 : 0;
+	return dw_slice_eq_ci(s, "UserLoggedIn") ? 1 : dw_slice_eq_ci(s, "UserLoginFailed") ? 2 : 0;
 }
 
 int dw_o365_match(const struct dw_json *j)
@@ -187,7 +168,7 @@ static int name_value(const struct dw_json *j, int arr, const char *name)
 		if (dw_json_type(j, el) != DW_JSON_OBJECT)
 			continue;
 		nt = dw_json_field(j, el, "Name");
-		if (dw_json_type(j, nt) == DW_JSON_STRING && ieq(dw_json_raw(j, nt), name))
+		if (dw_json_type(j, nt) == DW_JSON_STRING && dw_slice_eq_ci(dw_json_raw(j, nt), name))
 			return dw_json_field(j, el, "Value");
 	}
 	return -1;
@@ -239,7 +220,7 @@ int dw_o365_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 		    dw_json_i64(j, t, &num) == DW_OK && num != 0)
 			e->reason = (uint8_t)dw_entra_code_reason(num);
 		for (size_t i = 0; e->reason == DW_RSN_OTHER && i < DW_ARRAY_LEN(logon_errors); i++)
-			if (ieq(err, logon_errors[i].name))
+			if (dw_slice_eq_ci(err, logon_errors[i].name))
 				e->reason = logon_errors[i].reason;
 	}
 
@@ -250,7 +231,7 @@ int dw_o365_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 	ext = dw_json_field(j, 0, "ExtendedProperties");
 	e->user_agent = dw_json_take(j, name_value(j, ext, "UserAgent"), &sc);
 	e->protocol = dw_json_take(j, name_value(j, ext, "RequestType"), &sc);
-	if (ieq(e->user_agent, "BAV2ROPC"))
+	if (dw_slice_eq_ci(e->user_agent, "BAV2ROPC"))
 		e->has |= DW_EV_LEGACY;
 	s = dw_json_take(j, dw_json_field(j, 0, "ApplicationId"), &sc);
 	e->target = s.n ? s : dw_json_take(j, dw_json_field(j, 0, "Workload"), &sc);

@@ -94,15 +94,6 @@ static int starts(struct dw_slice s, const char *lit)
 	return s.n >= n && memcmp(s.p, lit, n) == 0;
 }
 
-static struct dw_slice trim(struct dw_slice s)
-{
-	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
-		s.p++, s.n--;
-	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
-		s.n--;
-	return s;
-}
-
 int dw_okta_match(const struct dw_json *j)
 {
 	int et;
@@ -165,7 +156,7 @@ int dw_okta_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 		return DW_EINVAL;
 	}
 	et = str(j, tok, &sc);
-	t = trim(str(j, dw_json_get_ci(j, 0, "published"), &sc));
+	t = dw_slice_trim(str(j, dw_json_get_ci(j, 0, "published"), &sc));
 	if (t.n == 0 || dw_tm_parse_rfc3339(t.p, t.n, &ns, &prec, &used) != DW_OK || used != t.n) {
 		*why = DW_UNP_BAD_TIME;
 		return DW_EINVAL;
@@ -177,7 +168,7 @@ int dw_okta_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 
 	/* user */
 	actor = dw_json_get_ci(j, 0, "actor");
-	alt = trim(str(j, ci_path(j, actor, "alternateId"), &sc));
+	alt = dw_slice_trim(str(j, ci_path(j, actor, "alternateId"), &sc));
 	aty = str(j, ci_path(j, actor, "type"), &sc);
 	aid = str(j, ci_path(j, actor, "id"), &sc);
 	tgt = dw_json_get_ci(j, 0, "target");
@@ -185,7 +176,7 @@ int dw_okta_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 	if (!ok_actor) {
 		int tu = target_of(j, tgt, "User", "alternateId");
 		if (tu >= 0)
-			alt = trim(str(j, tu, &sc));
+			alt = dw_slice_trim(str(j, tu, &sc));
 		else if (aty.n && !dw_slice_eq_ci(aty, "User"))
 			alt.n = 0; /* a system principal is nobody's account */
 	}
@@ -193,7 +184,7 @@ int dw_okta_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 		dw_event_set_user(e, alt);
 
 	/* client */
-	ip = trim(str(j, ci_path(j, 0, "client.ipAddress"), &sc));
+	ip = dw_slice_trim(str(j, ci_path(j, 0, "client.ipAddress"), &sc));
 	if (ip.n && dw_ip_parse(ip.p, ip.n, &e->src_ip) != DW_OK)
 		memset(&e->src_ip, 0, sizeof(e->src_ip));
 	e->user_agent = str(j, ci_path(j, 0, "client.userAgent.rawUserAgent"), &sc);
@@ -206,8 +197,8 @@ int dw_okta_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 	e->target = str(j, tok, &sc);
 
 	/* outcome */
-	res = trim(str(j, ci_path(j, 0, "outcome.result"), &sc));
-	rsn = trim(str(j, ci_path(j, 0, "outcome.reason"), &sc));
+	res = dw_slice_trim(str(j, ci_path(j, 0, "outcome.result"), &sc));
+	rsn = dw_slice_trim(str(j, ci_path(j, 0, "outcome.reason"), &sc));
 	e->code = rsn.n ? rsn : res;
 
 	if (dw_slice_eq(et, "user.mfa.okta_verify.deny_push")) {

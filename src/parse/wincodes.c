@@ -148,18 +148,9 @@ const char *dw_wincodes_logon_type(uint32_t type)
 	return type < DW_ARRAY_LEN(logon_types) ? logon_types[type] : NULL;
 }
 
-static struct dw_slice trim(struct dw_slice s)
-{
-	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
-		s.p++, s.n--;
-	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
-		s.n--;
-	return s;
-}
-
 int dw_wincodes_parse(const char *p, size_t n, uint32_t *out)
 {
-	struct dw_slice s = trim(dw_slice_make(p, n));
+	struct dw_slice s = dw_slice_trim(dw_slice_make(p, n));
 	uint64_t v = 0;
 	size_t i = 0;
 
@@ -239,7 +230,7 @@ int dw_wincodes_field(const char *name, size_t n)
 
 int dw_wincodes_noise_user(struct dw_slice u)
 {
-	u = trim(u);
+	u = dw_slice_trim(u);
 	return u.n == 0 || (u.n == 1 && u.p[0] == '-') || u.p[u.n - 1] == '$' ||
 	       dw_slice_eq_ci(u, "ANONYMOUS LOGON");
 }
@@ -248,7 +239,7 @@ static struct dw_slice field(const struct dw_win_fields *f, int id)
 {
 	if (!(f->seen & (1u << id)))
 		return dw_slice_make(NULL, 0);
-	return trim(f->v[id]);
+	return dw_slice_trim(f->v[id]);
 }
 
 static int is_dash(struct dw_slice s)

@@ -82,24 +82,6 @@ static struct dw_slice trim(struct dw_slice s)
 	return s;
 }
 
-/* Decimal digits only (blanks trimmed), at most max (as winxml.c). */
-static int parse_dec(struct dw_slice s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	s = trim(s);
-	if (s.n == 0 || s.n > 20)
-		return DW_EINVAL;
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned d = (unsigned)(unsigned char)s.p[i] - '0';
-		if (d > 9 || v > (max - d) / 10)
-			return DW_EINVAL;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return DW_OK;
-}
-
 /* An integer token (number or string), unwrapping evtx_dump's {"#text": N}. */
 static int num(const struct dw_json *j, int tok, uint64_t max, uint64_t *out)
 {
@@ -113,7 +95,7 @@ static int num(const struct dw_json *j, int tok, uint64_t max, uint64_t *out)
 	s = val(j, tok, NULL, &ok);
 	if (!ok)
 		return DW_EINVAL;
-	return parse_dec(s, max, out);
+	return dw_slice_u64(s, max, out);
 }
 
 static int is_obj(const struct dw_json *j, int tok)

@@ -167,24 +167,6 @@ static size_t text(const char *p, size_t n, size_t i, const char *want, size_t w
 	return (size_t)(lt - p);
 }
 
-/* Decimal digits only (blanks trimmed), at most max. */
-static int parse_dec(struct dw_slice s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	s = trim(s);
-	if (s.n == 0 || s.n > 20)
-		return DW_EINVAL;
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned d = (unsigned)(unsigned char)s.p[i] - '0';
-		if (d > 9 || v > (max - d) / 10)
-			return DW_EINVAL;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return DW_OK;
-}
-
 /* Index of the root's '<' after blanks, a UTF-8 BOM and an <?xml ...?> declaration; n if none. */
 static size_t root_start(const char *p, size_t n)
 {
@@ -472,7 +454,7 @@ int dw_winxml_parse_buf(const char *p, size_t n, struct dw_event *e,
 		*why = r;
 		return DW_EINVAL;
 	}
-	if (!s.has_eid || parse_dec(s.eid, UINT32_MAX, &eid) != DW_OK) {
+	if (!s.has_eid || dw_slice_u64(s.eid, UINT32_MAX, &eid) != DW_OK) {
 		*why = DW_UNP_BAD_HEADER;
 		return DW_EINVAL;
 	}
@@ -501,7 +483,7 @@ int dw_winxml_parse_buf(const char *p, size_t n, struct dw_event *e,
 	e->host = dw_slice_make(s.host.p, DW_MIN(s.host.n, (size_t)255));
 	e->event_id = (uint32_t)eid;
 	e->has |= DW_EV_HAS_EVENT_ID;
-	if (s.has_rid && parse_dec(s.rid, UINT64_MAX, &rid) == DW_OK) {
+	if (s.has_rid && dw_slice_u64(s.rid, UINT64_MAX, &rid) == DW_OK) {
 		e->record_id = rid;
 		e->has |= DW_EV_HAS_RECORD_ID;
 	}
