@@ -12,8 +12,8 @@ set -eu
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends \
-	build-essential pkg-config zlib1g-dev python3 python3-evtx time >/dev/null
+# the Debian packages, one list for this script and .ci/run: scripts/packages.txt
+apt-get install -y -qq --no-install-recommends $(cat scripts/packages.txt) >/dev/null
 mkdir -p build/deps
 cd build/deps
 for p in fail2ban sshguard; do
