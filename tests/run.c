@@ -41,6 +41,28 @@ const char *dw_test_tmpdir(void)
 	return tmpdir;
 }
 
+static int hexv(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+					       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+size_t dw_test_unescape(char *s, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' && hexv(s[i + 2]) >= 0 &&
+		    hexv(s[i + 3]) >= 0) {
+			s[o++] = (char)(hexv(s[i + 2]) * 16 + hexv(s[i + 3]));
+			i += 3;
+		} else {
+			s[o++] = s[i];
+		}
+	}
+	return o;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	const char *x = *(const char *const *)a, *y = *(const char *const *)b;

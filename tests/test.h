@@ -19,6 +19,12 @@ void dw_test_register(const char *name, dw_test_fn fn);
 
 /* Directory of the shared/ checkout beside the repo (env DWELL_SHARED or ../shared). */
 const char *dw_test_shared(void);
+/*
+ * Case files write bytes a text line cannot hold as "\xHH": replaces each by
+ * its byte in s[0..n), in place; returns the new length.
+ */
+size_t dw_test_unescape(char *s, size_t n);
+
 /* Directory for scratch files of this test run (created by the runner). */
 const char *dw_test_tmpdir(void);
 

@@ -21,28 +21,6 @@
 
 #define CASES "tests/parse/netscaler.cases"
 
-static int hexv(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-					       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-static size_t unescape(char *s, size_t n)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' && hexv(s[i + 2]) >= 0 &&
-		    hexv(s[i + 3]) >= 0) {
-			s[o++] = (char)(hexv(s[i + 2]) * 16 + hexv(s[i + 3]));
-			i += 3;
-		} else {
-			s[o++] = s[i];
-		}
-	}
-	return o;
-}
-
 /*
  * Parses p[0..n) from an exact-size heap copy and renders the result into sb:
  * the event JSON (file/line/offset cleared) or "! reason". Returns the status.
@@ -102,7 +80,7 @@ static int load_cases(struct cases *cs, char *msg, size_t msgsz)
 			if (cs->n == 64)
 				break;
 			memcpy(cs->in[cs->n], line, n + 1);
-			cs->inn[cs->n] = unescape(cs->in[cs->n], n);
+			cs->inn[cs->n] = dw_test_unescape(cs->in[cs->n], n);
 			state = 1;
 		} else {
 			memcpy(cs->want[cs->n], line, n + 1);

@@ -37,29 +37,6 @@ static void on_event(void *ctx, const struct dw_event *e)
 	r->got[r->gn] = 0;
 }
 
-static int hexv(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-					       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* "\xHH" -> byte, in place; returns the new length. */
-static size_t unescape(char *s, size_t n)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' && hexv(s[i + 2]) >= 0 &&
-		    hexv(s[i + 3]) >= 0) {
-			s[o++] = (char)(hexv(s[i + 2]) * 16 + hexv(s[i + 3]));
-			i += 3;
-		} else {
-			s[o++] = s[i];
-		}
-	}
-	return o;
-}
-
 static size_t chomp(char *s)
 {
 	size_t n = strlen(s);
@@ -124,7 +101,7 @@ static int run_cases(const char *path, int *checked, int *todo, char *msg, size_
 			if (strcmp(input, "@flush") == 0) {
 				dw_parser_flush(p);
 			} else {
-				size_t in = unescape(input, strlen(input));
+				size_t in = dw_test_unescape(input, strlen(input));
 				dw_parser_begin_file(p, "sshd.cases", 0);
 				dw_parser_line(p, input, in, lineno, 0);
 			}

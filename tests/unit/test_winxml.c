@@ -42,29 +42,6 @@ static int render(const char *p, size_t n, char *out, size_t outsz)
 	return r;
 }
 
-static int hexv(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-					       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* "\xHH" -> byte, in place; returns the new length. */
-static size_t unescape(char *s, size_t n)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' && hexv(s[i + 2]) >= 0 &&
-		    hexv(s[i + 3]) >= 0) {
-			s[o++] = (char)(hexv(s[i + 2]) * 16 + hexv(s[i + 3]));
-			i += 3;
-		} else {
-			s[o++] = s[i];
-		}
-	}
-	return o;
-}
-
 /* Reads the non-comment, non-blank lines of the sample file; returns how many (max cap). */
 static int sample_records(char **recs, size_t *lens, int cap)
 {
@@ -132,7 +109,7 @@ DW_TEST(winxml_cases)
 			if (!input)
 				break;
 			memcpy(input, line, (size_t)n + 1);
-			in = unescape(input, (size_t)n);
+			in = dw_test_unescape(input, (size_t)n);
 			render(input, in, got, sizeof(got));
 			have_expect = 0;
 			state = 1;
@@ -183,7 +160,7 @@ DW_TEST(winxml_cases)
 			while (f && !hit && (n = getline(&line, &lcap, f)) > 0) {
 				if (line[n - 1] == '\n')
 					line[--n] = 0;
-				n = (ssize_t)unescape(line, (size_t)n);
+				n = (ssize_t)dw_test_unescape(line, (size_t)n);
 				hit = (size_t)n == lens[i] && memcmp(line, recs[i], lens[i]) == 0;
 			}
 			if (f)
