@@ -387,8 +387,18 @@ static void journal_line(struct dw_parser *p, const char *line, size_t n);
 
 static void json_line(struct dw_parser *p, const char *line, size_t n)
 {
-	int rc = dw_json_parse(&p->js, line, n), why = DW_UNP_BAD_JSON;
+	int rc, why = DW_UNP_BAD_JSON;
 
+	/*
+	 * journalctl -o json starts every record with its "__" fields
+	 * (__CURSOR, __REALTIME_TIMESTAMP): give those straight to its scanner
+	 * instead of tokenising them twice. No other format has such keys.
+	 */
+	if (n > 4 && memcmp(line, "{\"__", 4) == 0) {
+		journal_line(p, line, n);
+		return;
+	}
+	rc = dw_json_parse(&p->js, line, n);
 	if (rc != DW_OK) {
 		journal_line(p, line, n); /* its scanner names the fault (truncated, bad_json) */
 		return;
