@@ -131,6 +131,9 @@ void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
 			fprintf(f, ", %s events allowlisted", grp(ds.allowlisted, b));
 		if (ds.noise)
 			fprintf(f, ", %s noise failures skipped", grp(ds.noise, b));
+		if (ds.duplicates)
+			fprintf(f, ", %s Windows records merged with another machine's",
+				grp(ds.duplicates, b));
 		if (ds.out_of_order)
 			fprintf(f, ", %s events out of time order", grp(ds.out_of_order, b));
 		fputc('\n', f);

@@ -56,6 +56,12 @@ static inline int dw_isdigit(int c)
 	return (unsigned)(c - '0') <= 9u;
 }
 
+/* ASCII lower case that never depends on locale. */
+static inline int dw_tolower(int c)
+{
+	return (unsigned)(c - 'A') <= 25u ? c + 32 : c;
+}
+
 /* Nanoseconds per second, and the "no time" marker. */
 #define DW_NS 1000000000LL
 #define DW_TS_NONE INT64_MIN

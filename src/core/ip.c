@@ -159,3 +159,12 @@ int dw_ip_is_private(const struct dw_ip *ip)
 	}
 	return 0;
 }
+
+int dw_ip_is_loopback(const struct dw_ip *ip)
+{
+	static const uint8_t lo[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+
+	if (ip->fam == 4)
+		return ip->a[0] == 127;
+	return ip->fam == 6 && memcmp(ip->a, lo, 16) == 0;
+}

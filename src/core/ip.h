@@ -47,4 +47,7 @@ int dw_cidr_match(const struct dw_cidr *c, const struct dw_ip *ip);
 /* 1 for RFC 1918, RFC 4193, loopback and link-local addresses. */
 int dw_ip_is_private(const struct dw_ip *ip);
 
+/* 1 for 127.0.0.0/8 and ::1. */
+int dw_ip_is_loopback(const struct dw_ip *ip);
+
 #endif

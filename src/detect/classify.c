@@ -182,15 +182,24 @@ static void recognise(struct dw_detect *d, struct dw_src *s, const uint8_t *key,
 		size_t un;
 		const char *u;
 
-		if (p->epoch != s->epoch || !p->succ_ts || p->succ_ts < s->first_fail ||
-		    (p->flags & DW_PF_COMP))
-			continue;
-		if (d->cfg->comp_password_only && !(p->flags & DW_PF_PWSUCC))
+		if (p->epoch != s->epoch)
 			continue;
 		u = dw_source_pair_user(d, p, &un);
 		a.attempts = p->fails;
+		/* a password it proved right although the sign-in was stopped */
+		if ((p->flags & (DW_PF_VALID | DW_PF_VREP)) == DW_PF_VALID &&
+		    p->valid_ts >= s->first_fail) {
+			dw_comp_report(d, &a, u, un, key, klen, p->valid_ts, 1, 1, s->logs,
+				       DW_COMP_VALIDATED);
+			p->flags |= DW_PF_VREP;
+		}
+		if (!p->succ_ts || p->succ_ts < s->first_fail || (p->flags & DW_PF_COMP))
+			continue;
+		if (d->cfg->comp_password_only && !(p->flags & DW_PF_PWSUCC))
+			continue;
 		dw_comp_report(d, &a, u, un, key, klen, p->succ_ts, 1,
-			       !dw_source_known(d, NULL, key, klen, u, un), s->logs);
+			       !dw_source_known(d, NULL, key, klen, u, un), s->logs,
+			       p->flags & DW_PF_LEGACY ? DW_COMP_LEGACY : DW_COMP_LOGIN);
 		p->flags |= DW_PF_COMP;
 	}
 }

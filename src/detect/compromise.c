@@ -39,8 +39,23 @@
  * guess near a user's first login from home does not make home "new" for
  * ever.
  *
- * One alert per (user, source, attack): the compromised table (key
- * [len][user][source], value the attack id) drops repeats.
+ * What the judged event proves (enum dw_comp_what) names the alert:
+ *  - a success through a legacy protocol or a single-factor path (Entra
+ *    legacy clientAppUsed, BAV2ROPC/ROPC, authenticationRequirement
+ *    singleFactorAuthentication, Windows LogonType 8, NTLMv1) is
+ *    legacy_auth_success, in place of account_compromise: the same
+ *    account got in, and the kind says MFA was bypassed;
+ *  - a failure that proves the password right (MFA or Conditional Access
+ *    stopped the sign-in: reason password_valid_mfa_blocked; an expired
+ *    password; Entra/M365 50057 disabled) is password_validated: nothing
+ *    got in, but the account must change its password. It runs through the
+ *    same judgement (attacking source, attacked account from a new source,
+ *    or kept until an attack explains it) and never teaches a known pair.
+ *
+ * One alert per (user, source, attack) and kind family: the compromised
+ * table (key [len][user][source], plus a 'v' for password_validated; value
+ * the attack id) drops repeats. Each login alert tells access.c, which
+ * then reports what the account did next.
  *
  * Memory: ring limits.pending x 160 B (4,096: 640 KiB); compromised table
  * limits.compromised x (24 + 32 + 16) B (4,096: 288 KiB + buckets).
@@ -70,6 +85,30 @@ void dw_comp_free(struct dw_detect *d)
 	d->pend = NULL;
 }
 
+int dw_comp_proves_password(const struct dw_event *e)
+{
+	if (e->action != DW_ACT_AUTH_FAILURE)
+		return 0;
+	switch (e->reason) {
+	case DW_RSN_PASSWORD_VALID_MFA_BLOCKED:
+	case DW_RSN_EXPIRED: /* every source checks the password before its age */
+		return 1;
+	case DW_RSN_DISABLED: /* Entra 50057 is only returned for the right password */
+		return e->log == DW_LOG_ENTRA || e->log == DW_LOG_O365;
+	default:
+		return 0;
+	}
+}
+
+int dw_comp_what(const struct dw_event *e)
+{
+	if (dw_comp_proves_password(e))
+		return DW_COMP_VALIDATED;
+	if ((e->has & DW_EV_LEGACY) || e->mfa == DW_MFA_SINGLE)
+		return DW_COMP_LEGACY;
+	return DW_COMP_LOGIN;
+}
+
 /* A guessed password can explain it: password, keyboard-interactive, or unknown. */
 static int password_like(const struct dw_event *e)
 {
@@ -85,11 +124,18 @@ static int password_like(const struct dw_event *e)
 
 int dw_comp_report(struct dw_detect *d, const struct dw_attack *a, const char *u, size_t un,
 		   const uint8_t *skey, size_t sklen, int64_t ts, int from_attacker,
-		   int new_source, uint32_t logs)
+		   int new_source, uint32_t logs, int what)
 {
+	static const char *const kinds[] = {"account_compromise", "legacy_auth_success",
+					    "password_validated"};
+	static const char *const dets[][2] = {
+		{"compromise.new_source", "compromise.attack_source"},
+		{"legacy.new_source", "legacy.attack_source"},
+		{"validated.new_source", "validated.attack_source"},
+	};
 	uint8_t k[DW_USER_MAX + DW_SRC_KEY_MAX + 2];
 	size_t kl = dw_source_us_key(u, un, skey, sklen, k);
-	int created;
+	int created, valid = what == DW_COMP_VALIDATED;
 	struct dw_comp *c;
 	struct dw_user *ue;
 	struct dw_alert al;
@@ -97,25 +143,29 @@ int dw_comp_report(struct dw_detect *d, const struct dw_attack *a, const char *u
 
 	if (!d->cfg->comp_enabled)
 		return 0;
+	if (valid)
+		k[kl++] = 'v';
 	c = dw_table_upsert(d->comp, k, kl, &created);
 	if (!created && c->att_id == a->id)
 		return 0;
 	c->att_id = a->id;
 	c->ts = ts;
-	ue = dw_table_get(d->user, u, un);
-	if (ue)
-		ue->comp_id = a->id;
-	if (from_attacker)
-		(void)dw_table_del(d->known, k, kl); /* never a known pair */
+	if (!valid) {
+		ue = dw_table_get(d->user, u, un);
+		if (ue)
+			ue->comp_id = a->id;
+		if (from_attacker)
+			(void)dw_table_del(d->known, k, kl); /* never a known pair */
+	}
 
-	dw_alert_init(&al, "account_compromise", "critical",
-		      from_attacker ? "compromise.attack_source" : "compromise.new_source");
+	dw_alert_init(&al, kinds[what], valid ? "high" : "critical", dets[what][!!from_attacker]);
 	dw_strlist_add(&al.sources, txt, dw_detect_src_text(skey, sklen, txt, sizeof(txt)));
 	dw_strlist_add(&al.users, u, un);
-	dw_strlist_add(&al.compromised, u, un);
+	if (!valid)
+		dw_strlist_add(&al.compromised, u, un);
 	al.first_seen = al.last_seen = ts;
 	al.attempts = a->attempts;
-	al.successes = 1;
+	al.successes = !valid;
 	al.logs = logs;
 	dw_alert_evidence_str(&al, "attack_kind", dw_class_kind(a->kind));
 	dw_alert_evidence_str(&al, "attack_detector", a->detector ? a->detector : "");
@@ -131,6 +181,8 @@ int dw_comp_report(struct dw_detect *d, const struct dw_attack *a, const char *u
 	dw_alert_evidence_num(&al, "from_attacking_source", from_attacker);
 	dw_alert_evidence_num(&al, "new_source", new_source);
 	dw_detect_push(d, &al);
+	if (!valid)
+		dw_access_compromised(d, u, un, ts);
 	return 1;
 }
 
@@ -192,18 +244,19 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 {
 	const struct dw_config *c = d->cfg;
 	int64_t ts = e->ts;
-	int pw = password_like(e);
+	int pw = password_like(e), what = dw_comp_what(e), valid = what == DW_COMP_VALIDATED;
 	uint32_t logs = e->log < 32 ? 1u << e->log : 0;
 	uint32_t pfails = p && p->src == s && p->epoch == s->epoch ? p->fails : 0;
 	const struct dw_camp *cp;
 	struct dw_attack a;
 	uint32_t others;
 
-	if (p) {
+	if (p && !valid) {
+		p->flags &= (uint8_t)~(DW_PF_PWSUCC | DW_PF_LEGACY);
 		if (pw)
 			p->flags |= DW_PF_PWSUCC;
-		else
-			p->flags &= (uint8_t)~DW_PF_PWSUCC;
+		if (what == DW_COMP_LEGACY)
+			p->flags |= DW_PF_LEGACY;
 	}
 	if (c->comp_enabled && (pw || !c->comp_password_only)) {
 		/* (a) the source is attacking */
@@ -250,14 +303,14 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 			a.attempts = attack_fails(d, u->att_key, u->att_keylen, e->user.p, e->user.n,
 						  &first);
 			a.first_seen = first;
-			dw_comp_report(d, &a, e->user.p, e->user.n, key, klen, ts, 0, 1, logs);
+			dw_comp_report(d, &a, e->user.p, e->user.n, key, klen, ts, 0, 1, logs, what);
 			return 0;
 		}
 		if (!known && u && u->camp && (cp = dw_dist_campaign(d, u->camp)) != NULL &&
 		    ts <= u->camp_ts + c->horizon &&
 		    explains_private(d, s->flags & DW_SF_PRIVATE, c->dist_private)) {
 			campaign_attack(d, &a, cp);
-			dw_comp_report(d, &a, e->user.p, e->user.n, key, klen, ts, 0, 1, logs);
+			dw_comp_report(d, &a, e->user.p, e->user.n, key, klen, ts, 0, 1, logs, what);
 			return 0;
 		}
 		/* an attack recognised later may explain it */
@@ -265,11 +318,23 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 			uint64_t h = dw_detect_hash(key, klen);
 			for (int i = 0; i < 2; i++)
 				if (u->fh[i] && u->fh[i] != h && ts - u->ft[i] <= c->horizon) {
-					dw_comp_pend(d, e->user.p, e->user.n, key, klen, ts, logs);
+					dw_comp_pend(d, e->user.p, e->user.n, key, klen, ts, logs,
+						     what);
 					return 0;
 				}
 		}
+		/*
+		 * ... or a campaign turns out to hold this source: failing for
+		 * other accounts (or proving a password right from a new
+		 * place), with no clean login of anyone (an office NAT with
+		 * typos has those). Still judged for cleanliness below.
+		 */
+		if (!known && (valid || s->fails > pfails) && s->good_users == 0 && c->dist_enabled &&
+		    explains_private(d, s->flags & DW_SF_PRIVATE, c->dist_private))
+			dw_comp_pend(d, e->user.p, e->user.n, key, klen, ts, logs, what);
 	}
+	if (valid)
+		return 0; /* never clean: the sign-in did not happen */
 	/* not clean: a source failing for other users with no clean history */
 	others = s->users - DW_MIN(s->red_users, s->users);
 	if (pfails && !(p->flags & DW_PF_REDEEMED) && others)
@@ -281,9 +346,9 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 		return 0;
 	return 1;
 attacker:
-	dw_comp_report(d, &a, e->user.p, e->user.n, key, klen, ts, 1, !known, s->logs);
+	dw_comp_report(d, &a, e->user.p, e->user.n, key, klen, ts, 1, !known, s->logs, what);
 	if (p)
-		p->flags |= DW_PF_COMP;
+		p->flags |= valid ? DW_PF_VREP : DW_PF_COMP;
 	return 0;
 }
 
@@ -305,7 +370,7 @@ static void pend_expire(struct dw_detect *d, int64_t now)
 		struct dw_pend *e = pend_at(d, d->pend_n - 1);
 		if (e->ts >= limit)
 			break;
-		if (!e->done && !e->ucut &&
+		if (!e->done && !e->ucut && e->what != DW_COMP_VALIDATED &&
 		    dw_source_learn(d, e->user, e->ulen, e->src, e->srclen, e->ts)) {
 			struct dw_src *s = dw_table_get(d->src, e->src, e->srclen);
 			if (s)
@@ -317,7 +382,7 @@ static void pend_expire(struct dw_detect *d, int64_t now)
 }
 
 void dw_comp_pend(struct dw_detect *d, const char *u, size_t un, const uint8_t *skey,
-		  size_t sklen, int64_t ts, uint32_t logs)
+		  size_t sklen, int64_t ts, uint32_t logs, int what)
 {
 	struct dw_pend *e;
 
@@ -329,6 +394,7 @@ void dw_comp_pend(struct dw_detect *d, const char *u, size_t un, const uint8_t *
 	memset(e, 0, sizeof(*e));
 	e->ts = ts;
 	e->logs = logs;
+	e->what = (uint8_t)what;
 	e->srclen = (uint8_t)DW_MIN(sklen, sizeof(e->src));
 	memcpy(e->src, skey, e->srclen);
 	e->ulen = (uint8_t)DW_MIN(un, sizeof(e->user));
@@ -362,7 +428,8 @@ void dw_comp_scan_source(struct dw_detect *d, struct dw_src *s, const uint8_t *s
 			continue;
 		a2 = *a;
 		a2.attempts = p->fails;
-		dw_comp_report(d, &a2, e->user, e->ulen, e->src, e->srclen, e->ts, 0, 1, e->logs);
+		dw_comp_report(d, &a2, e->user, e->ulen, e->src, e->srclen, e->ts, 0, 1, e->logs,
+			       e->what);
 		e->done = 1;
 	}
 }
@@ -381,14 +448,16 @@ void dw_comp_scan_campaign(struct dw_detect *d, const struct dw_camp *cp,
 			continue;
 		s = dw_table_get(d->src, e->src, e->srclen);
 		if (s && s->camp == cp->id) {
-			dw_comp_report(d, a, e->user, e->ulen, e->src, e->srclen, e->ts, 1, 1, e->logs);
+			dw_comp_report(d, a, e->user, e->ulen, e->src, e->srclen, e->ts, 1, 1, e->logs,
+				       e->what);
 			e->done = 1;
 			continue;
 		}
 		u = dw_table_get(d->user, e->user, e->ulen);
 		if (u && u->camp == cp->id && e->ts <= u->camp_ts + d->cfg->horizon &&
 		    explains_private(d, key_private(e->src, e->srclen), d->cfg->dist_private)) {
-			dw_comp_report(d, a, e->user, e->ulen, e->src, e->srclen, e->ts, 0, 1, e->logs);
+			dw_comp_report(d, a, e->user, e->ulen, e->src, e->srclen, e->ts, 0, 1, e->logs,
+				       e->what);
 			e->done = 1;
 		}
 	}

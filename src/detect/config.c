@@ -52,6 +52,9 @@ static const struct key keys[] = {
 	{"limits.known", K_U32, OFF(lim_known), 16, 1u << 25, "131072"},
 	{"limits.pending", K_U32, OFF(lim_pending), 16, 1u << 20, "4096"},
 	{"limits.compromised", K_U32, OFF(lim_compromised), 16, 1u << 20, "4096"},
+	{"limits.accounts", K_U32, OFF(lim_accounts), 16, 1u << 24, "65536"},
+	{"limits.shares", K_U32, OFF(lim_shares), 16, 1u << 24, "65536"},
+	{"limits.explicit", K_U32, OFF(lim_explicit), 16, 1u << 24, "16384"},
 
 	{"allow.ips", K_NETS, OFF(allow_nets), 0, 0, ""},
 	{"allow.users", K_USERS, OFF(allow_users), 0, 0, ""},
@@ -68,7 +71,7 @@ static const struct key keys[] = {
 	{"bruteforce.max_users", K_U32, OFF(bf_max_users), 1, 1u << 30, "5"},
 
 	{"spray.enabled", K_BOOL, OFF(spray_enabled), 0, 1, "yes"},
-	{"spray.min_users", K_U32, OFF(spray_min_users), 2, 1u << 30, "10"},
+	{"spray.min_users", K_U32, OFF(spray_min_users), 2, 1u << 30, "5"},
 	{"spray.max_per_user", K_U32, OFF(spray_max_per_user), 1, 1u << 30, "5"},
 
 	{"stuffing.enabled", K_BOOL, OFF(stuff_enabled), 0, 1, "yes"},
@@ -110,6 +113,23 @@ static const struct key keys[] = {
 	{"compromise.learn", K_DUR, OFF(comp_learn), 0, 365 * DAY, "24h"},
 	{"compromise.brute_user_failures", K_U32, OFF(comp_brute_user_failures), 1, 1u << 30, "3"},
 	{"compromise.private_from_public", K_BOOL, OFF(comp_private_from_public), 0, 1, "no"},
+
+	{"windows.dedupe", K_DUR, OFF(win_dedupe), 0, 60, "2s"},
+
+	{"mfa.enabled", K_BOOL, OFF(mfa_enabled), 0, 1, "yes"},
+	{"mfa.fatigue_min", K_U32, OFF(mfa_fatigue_min), 2, 1u << 30, "5"},
+	{"mfa.fatigue_window", K_DUR, OFF(mfa_fatigue_window), 60, DAY, "10m"},
+
+	{"lockout.enabled", K_BOOL, OFF(lock_enabled), 0, 1, "yes"},
+	{"lockout.min_users", K_U32, OFF(lock_min_users), 2, 1u << 30, "10"},
+	{"lockout.window", K_DUR, OFF(lock_window), 60, 7 * DAY, "30m"},
+
+	{"access.enabled", K_BOOL, OFF(access_enabled), 0, 1, "yes"},
+	{"access.idle", K_DUR, OFF(access_idle), 60, 30 * DAY, "1h"},
+
+	{"explicit.enabled", K_BOOL, OFF(expl_enabled), 0, 1, "yes"},
+	{"explicit.min_users", K_U32, OFF(expl_min_users), 2, 1u << 30, "10"},
+	{"explicit.window", K_DUR, OFF(expl_window), 60, 7 * DAY, "1h"},
 };
 
 static void seterr(char *err, size_t errsz, const char *fmt, const char *a, const char *b)

@@ -33,6 +33,9 @@ struct dw_config {
 	uint32_t lim_known;     /* (user, source) pairs with a clean success */
 	uint32_t lim_pending;   /* recent suspicious successes awaiting judgement */
 	uint32_t lim_compromised; /* (user, source) pairs already reported */
+	uint32_t lim_accounts;  /* per-account MFA, lockout and access state */
+	uint32_t lim_shares;    /* (user, share) pairs seen */
+	uint32_t lim_explicit;  /* (host, subject, target user) explicit-credential uses */
 
 	/* [allow] */
 	struct dw_cidr *allow_nets; /* addresses and CIDRs, checked linearly */
@@ -102,6 +105,28 @@ struct dw_config {
 	int64_t comp_learn;        /* first stretch of the input: private successes only teach */
 	uint32_t comp_brute_user_failures; /* a brute force targets users it failed this often */
 	int comp_private_from_public; /* an outside attack explains a login from inside */
+
+	/* [windows] */
+	int64_t win_dedupe;        /* one attempt logged by two machines within this counts once */
+
+	/* [mfa] */
+	int mfa_enabled;
+	uint32_t mfa_fatigue_min;  /* MFA denials or failures before a success */
+	int64_t mfa_fatigue_window;
+
+	/* [lockout] */
+	int lock_enabled;
+	uint32_t lock_min_users;
+	int64_t lock_window;
+
+	/* [access] */
+	int access_enabled;
+	int64_t access_idle;       /* quiet time that ends a compromised account's access report */
+
+	/* [explicit] */
+	int expl_enabled;
+	uint32_t expl_min_users;   /* distinct target accounts from one host+subject */
+	int64_t expl_window;
 };
 
 /* Allocates a config holding the defaults. Returns DW_OK or DW_ENOMEM; free with dw_config_free. */

@@ -77,7 +77,9 @@ int dw_detect_new(struct dw_detect **out, const struct dw_config *cfg, struct dw
 	d->bucket = -1;
 	d->bucket_ns = cfg->dist_bucket;
 	if ((rc = dw_source_init(d)) != DW_OK || (rc = dw_dist_init(d)) != DW_OK ||
-	    (rc = dw_comp_init(d)) != DW_OK)
+	    (rc = dw_comp_init(d)) != DW_OK || (rc = dw_dedupe_init(d)) != DW_OK ||
+	    (rc = dw_mfa_init(d)) != DW_OK || (rc = dw_lock_init(d)) != DW_OK ||
+	    (rc = dw_access_init(d)) != DW_OK || (rc = dw_expl_init(d)) != DW_OK)
 		goto fail;
 	*out = d;
 	return DW_OK;
@@ -97,6 +99,12 @@ void dw_detect_free(struct dw_detect *d)
 {
 	if (!d)
 		return;
+	/* modules whose tables' eviction callbacks push alerts go first */
+	dw_access_free(d);
+	dw_lock_free(d);
+	dw_expl_free(d);
+	dw_mfa_free(d);
+	dw_dedupe_free(d);
 	batch_clear(d);
 	free(d->batch.v);
 	dw_comp_free(d);
@@ -174,11 +182,16 @@ static void advance(struct dw_detect *d, int64_t b)
 			/* every window is empty by now: jump over the rest of the gap */
 			d->bucket = b;
 			dw_source_expire(d, b * d->bucket_ns, 0);
+			dw_access_tick(d, b * d->bucket_ns, 0);
+			dw_expl_tick(d, b * d->bucket_ns, 0);
 			break;
 		}
 		dw_dist_tick(d, d->bucket, 0);
+		dw_lock_tick(d, d->bucket, 0);
 		d->bucket++;
 		dw_source_expire(d, d->bucket * d->bucket_ns, 0);
+		dw_access_tick(d, d->bucket * d->bucket_ns, 0);
+		dw_expl_tick(d, d->bucket * d->bucket_ns, 0);
 		steps++;
 	}
 }
@@ -192,6 +205,53 @@ static int allowlisted(const struct dw_detect *d, const struct dw_event *e)
 	if (c->n_allow_users && e->user.n && dw_config_allow_user(c, e->user.p, e->user.n))
 		return 1;
 	return 0;
+}
+
+/*
+ * A NetScaler gateway login (SSLVPN / AAATM LOGIN) is the appliance's
+ * record that the credentials (and any further factor) were accepted: it
+ * is the success that follows a spray of AAA LOGIN_FAILED.
+ */
+static int gateway_login(const struct dw_event *e)
+{
+	return e->action == DW_ACT_SESSION_START && e->log == DW_LOG_NETSCALER;
+}
+
+/* 1 if a failure says the account is locked out (Kerberos 0x12 does not say: left out). */
+static int lockout(const struct dw_event *e)
+{
+	return e->action == DW_ACT_LOCKOUT ||
+	       (e->action == DW_ACT_AUTH_FAILURE && e->reason == DW_RSN_LOCKED &&
+		!dw_slice_eq(e->protocol, "kerberos"));
+}
+
+/* 1 if a failure is a denied or failed MFA step (Entra 500121: strong authentication failed). */
+static int mfa_denied(const struct dw_event *e)
+{
+	return e->action == DW_ACT_MFA_FAILURE || e->action == DW_ACT_MFA_PUSH_DENIED ||
+	       (e->action == DW_ACT_AUTH_FAILURE && (e->log == DW_LOG_ENTRA || e->log == DW_LOG_O365) &&
+		dw_slice_eq(e->code, "500121"));
+}
+
+void dw_detect_auth(struct dw_detect *d, const struct dw_event *e)
+{
+	uint8_t key[DW_SRC_KEY_MAX];
+	size_t klen = dw_source_key(e, key);
+
+	if (e->action == DW_ACT_AUTH_SUCCESS || gateway_login(e)) {
+		if (klen)
+			dw_source_success(d, e, key, klen);
+		dw_mfa_success(d, e, key, klen);
+	} else if (dw_comp_proves_password(e)) {
+		if (klen)
+			dw_source_validated(d, e, key, klen);
+	} else if (klen) {
+		dw_source_failure(d, e, key, klen);
+	}
+	if (mfa_denied(e))
+		dw_mfa_failure(d, e);
+	if (lockout(e))
+		dw_lock_event(d, e, key, klen);
 }
 
 void dw_detect_event(struct dw_detect *d, const struct dw_event *e)
@@ -209,34 +269,75 @@ void dw_detect_event(struct dw_detect *d, const struct dw_event *e)
 	else
 		d->now = e->ts;
 	advance(d, d->now / d->bucket_ns);
+	if (d->hold)
+		dw_dedupe_release(d, d->now, 0);
 
-	if (e->action == DW_ACT_AUTH_FAILURE && e->reason == DW_RSN_NOISE) {
-		d->st.noise++; /* machine accounts, ANONYMOUS LOGON, infrastructure statuses */
-	} else if (e->action == DW_ACT_AUTH_FAILURE || e->action == DW_ACT_AUTH_SUCCESS) {
+	switch (e->action) {
+	case DW_ACT_AUTH_FAILURE:
+	case DW_ACT_AUTH_SUCCESS:
+		if (e->action == DW_ACT_AUTH_FAILURE && e->reason == DW_RSN_NOISE) {
+			d->st.noise++; /* machine accounts, ANONYMOUS LOGON, infrastructure statuses */
+		} else if (allowlisted(d, e)) {
+			d->st.allowlisted++;
+		} else if (!dw_dedupe_check(d, e)) {
+			dw_detect_auth(d, e);
+		}
+		break;
+	case DW_ACT_MFA_FAILURE:
+	case DW_ACT_MFA_PUSH_DENIED:
+	case DW_ACT_MFA_SUCCESS:
+	case DW_ACT_LOCKOUT:
 		if (allowlisted(d, e)) {
 			d->st.allowlisted++;
-		} else if ((klen = dw_source_key(e, key)) != 0) {
-			if (e->action == DW_ACT_AUTH_FAILURE)
-				dw_source_failure(d, e, key, klen);
-			else
-				dw_source_success(d, e, key, klen);
+			break;
 		}
+		klen = dw_source_key(e, key);
+		if (e->action == DW_ACT_MFA_SUCCESS)
+			dw_mfa_success(d, e, key, klen);
+		else if (e->action == DW_ACT_LOCKOUT)
+			dw_lock_event(d, e, key, klen);
+		else
+			dw_mfa_failure(d, e);
+		break;
+	case DW_ACT_SESSION_START:
+	case DW_ACT_SESSION_END:
+	case DW_ACT_SHARE_ACCESS:
+	case DW_ACT_EXPLICIT_CREDS:
+		if (allowlisted(d, e)) {
+			d->st.allowlisted++;
+			break;
+		}
+		if (gateway_login(e))
+			dw_detect_auth(d, e); /* judged first: a compromise opens the access report */
+		if (e->action == DW_ACT_EXPLICIT_CREDS)
+			dw_expl_event(d, e);
+		klen = dw_source_key(e, key);
+		dw_access_event(d, e, key, klen);
+		break;
+	default:
+		break;
 	}
 	batch_emit(d);
 }
 
 void dw_detect_flush(struct dw_detect *d)
 {
+	if (d->hold)
+		dw_dedupe_release(d, d->now, 1);
 	if (d->bucket >= 0) {
 		dw_dist_tick(d, d->bucket, 1);
 		dw_source_expire(d, d->now, 1);
+		dw_lock_tick(d, d->bucket, 1);
+		dw_access_tick(d, d->now, 1);
+		dw_expl_tick(d, d->now, 1);
 	}
 	batch_emit(d);
 }
 
 void dw_detect_stats(const struct dw_detect *d, struct dw_detect_stats *st)
 {
-	struct dw_table *t[] = {d->src, d->pair, d->user, d->known, d->queue, d->qslow, d->comp};
+	struct dw_table *t[] = {d->src,    d->pair, d->user, d->known, d->queue, d->qslow, d->comp,
+				d->dedupe, d->mfa,  d->lock, d->acc,   d->share, d->expl,  d->explu};
 
 	*st = d->st;
 	st->table_evicted = d->pend_overwritten;

@@ -13,7 +13,12 @@
  *   window.c      exact sliding-window distinct counters and EWMA baselines
  *   distributed.c tenant-wide windows, campaigns, attribution
  *   compromise.c  success judgement, the pending-success ring, the
- *                 account_compromise alert
+ *                 account_compromise, legacy_auth_success and
+ *                 password_validated alerts
+ *   mfa.c         mfa_fatigue: MFA denials then a success
+ *   lockout.c     lockout_storm: many accounts locked in a window
+ *   access.c      new_access: what a compromised account did next
+ *   explicit.c    password_spray seen from the attacking machine (4648)
  *
  * Times are event times in ns. "Episode" = the failures of one source since
  * its last report or since it was last forgotten; pairs and users carry the
@@ -51,6 +56,7 @@ static inline int dw_class_is_attack(int c)
 }
 
 struct dw_pair;
+struct dw_hold;
 
 /* Source flags */
 enum {
@@ -102,12 +108,16 @@ enum {
 	DW_PF_COMP = 1u << 2,     /* a success of this pair was reported as a compromise */
 	DW_PF_LONG = 1u << 3,     /* key was longer than the table keeps: user name cut */
 	DW_PF_PWSUCC = 1u << 4,   /* its last success used a password (a guess can explain it) */
+	DW_PF_LEGACY = 1u << 5,   /* ... through a legacy or single-factor path */
+	DW_PF_VALID = 1u << 6,    /* a failure proved the password right (valid_ts) */
+	DW_PF_VREP = 1u << 7,     /* ... and was reported as password_validated */
 };
 
 struct dw_pair {
 	struct dw_src *src;       /* owner (NULL once the source was evicted) */
 	struct dw_pair *prev, *next;
 	int64_t first_fail, last_fail, succ_ts;
+	int64_t valid_ts;         /* last failure that proved the password (DW_PF_VALID) */
 	uint32_t epoch;           /* episode of src these counts belong to */
 	uint32_t fails;
 	uint16_t since_succ;      /* failures since the last success (saturating) */
@@ -148,6 +158,7 @@ struct dw_comp {
 struct dw_pend {
 	int64_t ts;
 	uint32_t logs;
+	uint8_t what; /* enum dw_comp_what */
 	uint8_t done;
 	uint8_t srclen;
 	uint8_t ulen;
@@ -199,6 +210,22 @@ struct dw_detect {
 	struct dw_table *queue; /* source key -> struct dw_qent, LRU order = last failure order */
 	struct dw_table *qslow; /* the same for slow-paced sources past episode.idle */
 	struct dw_table *comp;  /* [len][user][source key] -> struct dw_comp */
+	struct dw_table *dedupe; /* user -> struct dw_dedupe (dedupe.c) */
+	struct dw_hold *hold;   /* name-only Windows records held back (dedupe.c) */
+	struct dw_table *mfa;   /* user -> struct dw_mfa_state */
+	struct dw_table *lock;  /* user -> struct dw_lock_user */
+	struct dw_table *acc;   /* user -> struct dw_acc (compromised accounts) */
+	struct dw_table *share; /* [len][user][host][share] -> struct dw_known */
+	struct dw_table *expl;  /* [host][subject] -> struct dw_expl */
+	struct dw_table *explu; /* [host][subject][target user] -> struct dw_expl_user */
+	uint32_t acc_open;      /* access reports open (access.c) */
+	uint32_t expl_open;     /* explicit-credential sprays open (explicit.c) */
+
+	/* lockout.c */
+	int64_t lock_len;       /* window in buckets */
+	struct dw_wcount lock_w;
+	struct dw_alert *storm; /* the open lockout storm or NULL */
+	int64_t storm_bucket;   /* last bucket with a lock while open */
 
 	struct dw_pend *pend;   /* ring of lim_pending */
 	size_t pend_cap, pend_head, pend_n;
@@ -235,6 +262,20 @@ size_t dw_detect_src_text(const void *key, size_t klen, char *buf, size_t bufsz)
 /* FNV-1a 64 of p[0..n): fixed, so every run hashes alike. */
 uint64_t dw_detect_hash(const void *p, size_t n);
 
+/* Routes one authentication event (failure, success, or a gateway login) to the detectors. */
+void dw_detect_auth(struct dw_detect *d, const struct dw_event *e);
+
+/* ---- dedupe.c ---- */
+int dw_dedupe_init(struct dw_detect *d) DW_WUR;
+void dw_dedupe_free(struct dw_detect *d);
+/*
+ * 1 if e (a Windows authentication event) is taken care of: a duplicate of
+ * another machine's record (dropped), or held back; 0: process it now.
+ */
+int dw_dedupe_check(struct dw_detect *d, const struct dw_event *e);
+/* Hands held records older than windows.dedupe at now to dw_detect_auth (all if all). */
+void dw_dedupe_release(struct dw_detect *d, int64_t now, int all);
+
 /* ---- source.c ---- */
 int dw_source_init(struct dw_detect *d) DW_WUR;
 void dw_source_free(struct dw_detect *d);
@@ -244,6 +285,9 @@ void dw_source_failure(struct dw_detect *d, const struct dw_event *e, const uint
 		       size_t klen);
 void dw_source_success(struct dw_detect *d, const struct dw_event *e, const uint8_t *key,
 		       size_t klen);
+/* A failure that proved the password right (dw_comp_proves_password): judged like a success. */
+void dw_source_validated(struct dw_detect *d, const struct dw_event *e, const uint8_t *key,
+			 size_t klen);
 /* Closes the episodes quiet for episode.idle (slow-paced: slow.idle) at now; all if flush. */
 void dw_source_expire(struct dw_detect *d, int64_t now, int flush);
 /* Closes s's episode if quiet for episode.idle at now, else puts it back in the queue. */
@@ -330,6 +374,16 @@ static inline uint64_t dw_dist_att_id(uint32_t camp)
 }
 
 /* ---- compromise.c ---- */
+/* What a judged event proves. */
+enum dw_comp_what {
+	DW_COMP_LOGIN = 0, /* account_compromise */
+	DW_COMP_LEGACY,    /* legacy_auth_success: the login took a legacy or single-factor path */
+	DW_COMP_VALIDATED, /* password_validated: the password was right, the sign-in stopped */
+};
+/* What e proves if an attack explains it. */
+int dw_comp_what(const struct dw_event *e);
+/* 1 if a failure e proves its password right (MFA or policy stopped it, or it expired). */
+int dw_comp_proves_password(const struct dw_event *e);
 int dw_comp_init(struct dw_detect *d) DW_WUR;
 void dw_comp_free(struct dw_detect *d);
 
@@ -351,7 +405,7 @@ struct dw_attack {
  */
 int dw_comp_report(struct dw_detect *d, const struct dw_attack *a, const char *u, size_t un,
 		   const uint8_t *skey, size_t sklen, int64_t ts, int from_attacker,
-		   int new_source, uint32_t logs);
+		   int new_source, uint32_t logs, int what);
 /*
  * Judges one success (source.c has updated s, and p and u when they exist:
  * either may be NULL; fails_before = the pair's failures since its previous
@@ -364,12 +418,50 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 		    uint32_t fails_before, int known);
 /* Keeps a success that an attack recognised later may explain. */
 void dw_comp_pend(struct dw_detect *d, const char *u, size_t un, const uint8_t *skey,
-		  size_t sklen, int64_t ts, uint32_t logs);
+		  size_t sklen, int64_t ts, uint32_t logs, int what);
 /* Judges the kept successes against a per-source attack whose episode closes. */
 void dw_comp_scan_source(struct dw_detect *d, struct dw_src *s, const uint8_t *skey,
 			 size_t sklen, const struct dw_attack *a);
 /* Judges the kept successes against a campaign just opened. */
 void dw_comp_scan_campaign(struct dw_detect *d, const struct dw_camp *c,
 			   const struct dw_attack *a);
+
+
+/* ---- mfa.c ---- */
+int dw_mfa_init(struct dw_detect *d) DW_WUR;
+void dw_mfa_free(struct dw_detect *d);
+/* An MFA denial or failure for e's user. */
+void dw_mfa_failure(struct dw_detect *d, const struct dw_event *e);
+/* A success for e's user from source key: reports mfa_fatigue after enough denials. */
+void dw_mfa_success(struct dw_detect *d, const struct dw_event *e, const uint8_t *key,
+		    size_t klen);
+
+/* ---- lockout.c ---- */
+int dw_lock_init(struct dw_detect *d) DW_WUR;
+void dw_lock_free(struct dw_detect *d);
+/* An account locked out (e's user; source key may be empty). */
+void dw_lock_event(struct dw_detect *d, const struct dw_event *e, const uint8_t *key,
+		   size_t klen);
+/* End of bucket b: closes the storm when it has calmed down (all if flush). */
+void dw_lock_tick(struct dw_detect *d, int64_t b, int flush);
+
+/* ---- access.c ---- */
+int dw_access_init(struct dw_detect *d) DW_WUR;
+void dw_access_free(struct dw_detect *d);
+/* The engine now believes user u compromised by a login at ts from source skey. */
+void dw_access_compromised(struct dw_detect *d, const char *u, size_t un, int64_t ts);
+/* A session, share access or explicit-credential use (e) by any account. */
+void dw_access_event(struct dw_detect *d, const struct dw_event *e, const uint8_t *key,
+		     size_t klen);
+/* Reports the access of accounts quiet for access.idle at now (all if flush). */
+void dw_access_tick(struct dw_detect *d, int64_t now, int flush);
+
+/* ---- explicit.c ---- */
+int dw_expl_init(struct dw_detect *d) DW_WUR;
+void dw_expl_free(struct dw_detect *d);
+/* A 4648: e->host's account e->session used e's user's credentials. */
+void dw_expl_event(struct dw_detect *d, const struct dw_event *e);
+/* Reports the sprays quiet for explicit.window at now (all if flush). */
+void dw_expl_tick(struct dw_detect *d, int64_t now, int flush);
 
 #endif

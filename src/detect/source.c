@@ -166,8 +166,9 @@ size_t dw_source_key(const struct dw_event *e, uint8_t *key)
 	}
 	if (e->src_name.n) {
 		size_t n = DW_MIN(e->src_name.n, (size_t)DW_SRC_NAME_MAX);
-		key[0] = 'n';
-		memcpy(key + 1, e->src_name.p, n);
+		key[0] = 'n'; /* host names are case-blind: WIN10-PC and win10-pc are one source */
+		for (size_t i = 0; i < n; i++)
+			key[1 + i] = (uint8_t)dw_tolower((unsigned char)e->src_name.p[i]);
 		return n + 1;
 	}
 	return 0;
@@ -550,6 +551,38 @@ void dw_source_success(struct dw_detect *d, const struct dw_event *e, const uint
 			if (u->fh[i] == h)
 				u->fh[i] = 0;
 	}
+}
+
+void dw_source_validated(struct dw_detect *d, const struct dw_event *e, const uint8_t *key,
+			 size_t klen)
+{
+	struct dw_src *s;
+	struct dw_pair *p = NULL;
+	struct dw_known *kn;
+	int known;
+
+	if (e->user.n == 0)
+		return;
+	s = src_get(d, e, key, klen);
+	if (s->fails && e->ts - s->last_fail >= d->cfg->forget)
+		dw_classify_close(d, s, key, klen, e->ts, 0);
+	known = known_level(d, s, key, klen, e->user.p, e->user.n, &kn);
+	/*
+	 * From a source new for the account it is also an attempt of whatever
+	 * that source is doing (a sprayer's right guess is one of its tries);
+	 * from a usual one it is not (password expiry day, an MFA prompt at
+	 * the desk), so it cannot make a spray out of ordinary sign-ins.
+	 */
+	if (!known)
+		dw_source_failure(d, e, key, klen);
+	/* inside an episode the pair remembers it, for the moment the source is recognised */
+	if (s->fails) {
+		p = pair_get(d, s, e, key, klen);
+		p->flags |= DW_PF_VALID;
+		p->valid_ts = e->ts;
+	}
+	(void)dw_comp_success(d, e, s, p, dw_table_get(d->user, e->user.p, e->user.n), key, klen,
+			      0, known);
 }
 
 int dw_source_sorted_intervals(const struct dw_src *s, uint32_t v[DW_IVL_N])

@@ -41,8 +41,10 @@
  *   remote_interactive, cached_interactive, cached_remote_interactive,
  *   cached_unlock); unknown numbers are left out. For 4648 the
  *   SubjectUserName (the account whose process used the explicit
- *   credentials). For 5140/5145 the SubjectLogonId as logged (ties the
- *   share access to its logon session).
+ *   credentials); its IpAddress/IpPort are the server logged on to
+ *   (dst_ip/dst_port): the source is the machine that wrote it. For
+ *   5140/5145 the SubjectLogonId as logged (ties the share access to its
+ *   logon session).
  * - legacy: LogonType 8 (NetworkCleartext: IIS/OWA Basic auth) or
  *   LmPackageName "NTLM V1" / "LM".
  * - src_ip: IpAddress when it parses as an address ("-" ignored; loopback
@@ -389,6 +391,14 @@ void dw_wincodes_fill(struct dw_event *e, uint32_t event_id, const struct dw_win
 		if (!is_dash(su))
 			e->session = su;
 		source(e, f, -1);
+		/* the address and port are those of the server logged on to */
+		e->dst_ip = e->src_ip;
+		memset(&e->src_ip, 0, sizeof(e->src_ip));
+		if (e->has & DW_EV_HAS_SRC_PORT) {
+			e->dst_port = e->src_port;
+			e->src_port = 0;
+			e->has = (e->has & ~DW_EV_HAS_SRC_PORT) | DW_EV_HAS_DST_PORT;
+		}
 		break;
 	case 4768:
 	case 4771:

@@ -59,3 +59,40 @@ print(("ok evtx-real-%s (%d alerts)" % (name, len(alerts))) if not problems
       else "not ok evtx-real-%s: %s" % (name, "; ".join(problems)))
 PY
 done
+
+# Seen from the spraying machine (4648 explicit credentials), and lateral
+# movement with no credential attack behind it (explicit credentials to one
+# account, admin-share access): one spray alert naming the machine and every
+# account tried; silence on the rest.
+for f in spray-4648-deepblue wmic-4648 netuse-4648 share-admin-5140 \
+	share-admin-sliver-5140 smb-loot-donpapi-5145; do
+	/usr/bin/python3 tests/tools/evtx2xml.py "$D/$f.evtx" > "$T/$f.xml" 2> "$T/$f.conv"
+	"$DWELL" scan -q "$T/$f.xml" > "$T/$f.alerts" 2> "$T/$f.err"
+	python3 - "$f" "$T/$f.alerts" "$D/$f.evtx.truth.json" <<'PY'
+import json, sys
+name, alerts_path, truth_path = sys.argv[1:4]
+alerts = [json.loads(l) for l in open(alerts_path) if l.strip()]
+truth = json.load(open(truth_path))
+problems = []
+ex = truth.get("explicit_credentials_4648", {})
+if ex.get("distinct_target_users", 0) >= 10:
+    want_users = {u.lower() for u in ex["target_users"]}
+    want_src = {c.lower() for c in truth["computers"]}
+    if len(alerts) != 1 or alerts[0]["detector"] != "spray.explicit_credentials":
+        problems.append("expected one spray.explicit_credentials alert, got %s"
+                        % [a["detector"] for a in alerts])
+    else:
+        a = alerts[0]
+        if set(a["users"]) != want_users:
+            problems.append("users differ: missing %s extra %s" % (
+                sorted(want_users - set(a["users"])), sorted(set(a["users"]) - want_users)))
+        if set(a["sources"]) != want_src:
+            problems.append("sources %s != %s" % (a["sources"], sorted(want_src)))
+        if a["attempts"] != ex["count"]:
+            problems.append("attempts %d != %d" % (a["attempts"], ex["count"]))
+elif alerts:
+    problems.append("expected silence, got %s" % [a["kind"] for a in alerts])
+print(("ok evtx-real-%s (%d alerts)" % (name, len(alerts))) if not problems
+      else "not ok evtx-real-%s: %s" % (name, "; ".join(problems)))
+PY
+done

@@ -196,7 +196,7 @@ DW_TEST(detect_config_nul_byte_is_an_error)
 	DW_ASSERT(dw_config_load(c, path, err, sizeof(err)) == DW_EINVAL);
 	snprintf(want, sizeof(want), "%s:2: NUL byte in line", path);
 	DW_ASSERT_EQ_STR(err, want);
-	DW_ASSERT_EQ_INT(c->spray_min_users, 10);
+	DW_ASSERT_EQ_INT(c->spray_min_users, 5);
 
 	smuggle = malloc(8192);
 	DW_ASSERT(smuggle != NULL);
@@ -210,7 +210,7 @@ DW_TEST(detect_config_nul_byte_is_an_error)
 	DW_ASSERT(dw_config_load(c, path, err, sizeof(err)) == DW_EINVAL);
 	snprintf(want, sizeof(want), "%s:1: line too long", path);
 	DW_ASSERT_EQ_STR(err, want);
-	DW_ASSERT_EQ_INT(c->spray_min_users, 10);
+	DW_ASSERT_EQ_INT(c->spray_min_users, 5);
 	dw_config_free(c);
 	DW_PASS();
 }
