@@ -72,6 +72,11 @@ int dw_dedupe_init(struct dw_detect *d)
 	return h->v ? DW_OK : DW_ENOMEM;
 }
 
+size_t dw_dedupe_memuse(const struct dw_detect *d)
+{
+	return d->hold ? sizeof(struct dw_hold) + DW_HOLD * sizeof(struct dw_held) : 0;
+}
+
 void dw_dedupe_free(struct dw_detect *d)
 {
 	struct dw_hold *h = d->hold;

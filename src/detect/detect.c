@@ -342,7 +342,8 @@ void dw_detect_stats(const struct dw_detect *d, struct dw_detect_stats *st)
 	*st = d->st;
 	st->table_evicted = d->pend_overwritten;
 	st->table_memuse = d->pend_cap * sizeof(struct dw_pend) +
-			   (size_t)d->ring_len * (4 * sizeof(int32_t) + sizeof(uint32_t));
+			   (size_t)d->ring_len * (4 * sizeof(int32_t) + sizeof(uint32_t)) +
+			   (size_t)(d->lock_len + 1) * sizeof(int32_t) + dw_dedupe_memuse(d);
 	for (size_t i = 0; i < DW_ARRAY_LEN(t); i++) {
 		if (!t[i])
 			continue;

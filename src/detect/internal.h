@@ -268,6 +268,8 @@ void dw_detect_auth(struct dw_detect *d, const struct dw_event *e);
 /* ---- dedupe.c ---- */
 int dw_dedupe_init(struct dw_detect *d) DW_WUR;
 void dw_dedupe_free(struct dw_detect *d);
+/* Bytes of the hold ring (fixed). */
+size_t dw_dedupe_memuse(const struct dw_detect *d);
 /*
  * 1 if e (a Windows authentication event) is taken care of: a duplicate of
  * another machine's record (dropped), or held back; 0: process it now.

@@ -54,6 +54,10 @@
  *   TargetDomainName, which in that event is the Caller Computer Name.
  * - user_raw is the account name alone (TargetDomainName is not joined:
  *   in 4740 it is a computer, and the key drops the domain anyway).
+ * - only the Security log's events mean what the tables say: a record
+ *   whose Provider is not Microsoft-Windows-Security-Auditing, or (with
+ *   no provider) whose Channel is not Security, keeps action other (an
+ *   Application-log EventSystem 4625 is no logon failure).
  * - 5145: target is ShareName; RelativeTargetName is not joined (it would
  *   need a buffer per event).
  */
@@ -358,6 +362,9 @@ void dw_wincodes_fill(struct dw_event *e, uint32_t event_id, const struct dw_win
 
 	e->log = DW_LOG_WIN;
 	e->action = DW_ACT_OTHER;
+	if (f->provider.n ? !dw_slice_eq_ci(f->provider, "Microsoft-Windows-Security-Auditing")
+			  : f->channel.n && !dw_slice_eq_ci(f->channel, "Security"))
+		return;
 	switch (event_id) {
 	case 4625:
 		e->action = DW_ACT_AUTH_FAILURE;

@@ -54,6 +54,7 @@ enum dw_winf {
 struct dw_win_fields {
 	struct dw_slice v[DW_WINF__N];
 	uint32_t seen;
+	struct dw_slice provider, channel; /* System/Provider Name and Channel, when given */
 };
 
 /* Source of a result code. */

@@ -166,7 +166,7 @@ int dw_winjson_parse(const struct dw_json *j, struct dw_event *e, char *scratch,
 {
 	struct scratch sc = {scratch, scratch ? cap : 0, 0};
 	struct dw_win_fields f;
-	int eid_t, time_t_, rid_t, host_t, data_t, ok, prec;
+	int eid_t, time_t_, rid_t, host_t, data_t, prov_t, chan_t, ok, prec;
 	uint64_t eid, rid;
 	struct dw_slice t, host;
 	int64_t ns;
@@ -187,6 +187,10 @@ int dw_winjson_parse(const struct dw_json *j, struct dw_event *e, char *scratch,
 			time_t_ = dw_json_path(j, sys, "TimeCreated.SystemTime");
 		rid_t = dw_json_get(j, sys, "EventRecordID");
 		host_t = dw_json_get(j, sys, "Computer");
+		prov_t = dw_json_path(j, sys, "Provider.#attributes.Name");
+		if (prov_t < 0)
+			prov_t = dw_json_path(j, sys, "Provider_attributes.Name");
+		chan_t = dw_json_get(j, sys, "Channel");
 		data_t = dw_json_path(j, 0, "Event.EventData");
 	} else {
 		int w = winlog_id(j);
@@ -202,6 +206,8 @@ int dw_winjson_parse(const struct dw_json *j, struct dw_event *e, char *scratch,
 			time_t_ = dw_json_get(j, 0, "@timestamp");
 		rid_t = dw_json_get(j, w, "record_id");
 		host_t = dw_json_get(j, w, "computer_name");
+		prov_t = dw_json_get(j, w, "provider_name");
+		chan_t = dw_json_get(j, w, "channel");
 		if (host_t < 0 || j->t[host_t].type != DW_JSON_STRING)
 			host_t = dw_json_path(j, 0, "host.name");
 		data_t = dw_json_get(j, w, "event_data");
@@ -217,6 +223,10 @@ int dw_winjson_parse(const struct dw_json *j, struct dw_event *e, char *scratch,
 		return DW_EINVAL;
 	}
 	fields(j, data_t, &f, &sc);
+	if (prov_t >= 0 && j->t[prov_t].type == DW_JSON_STRING)
+		f.provider = trim(val(j, prov_t, &sc, &ok));
+	if (chan_t >= 0 && j->t[chan_t].type == DW_JSON_STRING)
+		f.channel = trim(val(j, chan_t, &sc, &ok));
 	if (!is_obj(j, sys)) {
 		put(j, dw_json_path(j, 0, "source.ip"), DW_WINF_IP_ADDRESS, &f, &sc);
 		put(j, dw_json_path(j, 0, "source.port"), DW_WINF_IP_PORT, &f, &sc);

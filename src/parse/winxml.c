@@ -276,7 +276,15 @@ static int scan(const char *p, size_t n, struct scan *s)
 				}
 			}
 			break;
-		case 7: /* EventID */
+		case 7: /* EventID, Channel */
+			if (memcmp(nm.p, "Channel", 7) == 0) {
+				j = text(p, n, j, NULL, 0, &a, &found, &v);
+				if (!j)
+					return DW_UNP_TRUNCATED;
+				if (!s->f.channel.n)
+					s->f.channel = trim(v);
+				break;
+			}
 			if (memcmp(nm.p, "EventID", 7) != 0)
 				break;
 			j = text(p, n, j, NULL, 0, &a, &found, &v);
@@ -285,7 +293,15 @@ static int scan(const char *p, size_t n, struct scan *s)
 			if (!s->has_eid)
 				s->eid = v, s->has_eid = 1;
 			break;
-		case 8: /* Computer */
+		case 8: /* Computer, Provider */
+			if (memcmp(nm.p, "Provider", 8) == 0) {
+				j = attrs(p, n, j, "Name", 4, &a, &found, &empty);
+				if (!j)
+					return DW_UNP_TRUNCATED;
+				if (found && !s->f.provider.n)
+					s->f.provider = trim(a);
+				break;
+			}
 			if (memcmp(nm.p, "Computer", 8) != 0)
 				break;
 			j = text(p, n, j, NULL, 0, &a, &found, &v);

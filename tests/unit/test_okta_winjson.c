@@ -210,9 +210,9 @@ static const struct exp evtx_x[] = {
 	/* 2 4608, EventData null */
 	WIN(DW_OK, 0, "2016-07-08T18:12:51.681640Z", DW_ACT_OTHER, DW_RSN_NONE, DW_MFA_NONE, "", "",
 	    "", "", "", "", "", "37L4247F27-25", "", 4608, 1, -1),
-	/* 3 --separate-json-attributes, Application 4625 (EventSystem): like the XML parser, an
-	 * auth_failure without any logon field -> reason noise (no account) */
-	WIN(DW_OK, 0, "2010-11-10T18:18:51.000000Z", DW_ACT_AUTH_FAILURE, DW_RSN_NOISE, DW_MFA_NONE,
+	/* 3 --separate-json-attributes, Application 4625 (EventSystem): not the Security log's
+	 * 4625, so no logon failure -> other */
+	WIN(DW_OK, 0, "2010-11-10T18:18:51.000000Z", DW_ACT_OTHER, DW_RSN_NONE, DW_MFA_NONE,
 	    "", "", "", "", "", "", "", "37L4247D28-05", "", 4625, 1, -1),
 };
 
