@@ -116,3 +116,16 @@ check merge-two-hosts grep -q '"kind":"distributed_spray".*"sources_total":120' 
 check merge-summary grep -q '2 logs read side by side' "$T/err"
 "$DWELL" scan -y 2024 --sequential "$T/h1.log" "$T/h2.log" > "$T/out" 2> "$T/err"
 check sequential-warns grep -q 'inputs overlap in time' "$T/err"
+
+# the real MSOLSpray run (8 accounts from one address, one got in): a spray,
+# and a compromise of exactly that account
+: "${DWELL_SHARED:=../shared}"
+MS=$DWELL_SHARED/samples/o365-ual-azuread-logon.txt
+if [ -f "$MS" ]; then
+	"$DWELL" scan -q "$MS" > "$T/msol" 2> "$T/err"
+	check msolspray-spray grep -q '"kind":"password_spray".*"users_total":9,.*"compromised":\["lidia"\]' "$T/msol"
+	check msolspray-compromise grep -q '"kind":"account_compromise".*"compromised":\["lidia"\]' "$T/msol"
+	check msolspray-two-alerts test "$(wc -l < "$T/msol")" -eq 2
+else
+	nok msolspray "$MS missing"
+fi
