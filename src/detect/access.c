@@ -138,6 +138,20 @@ void dw_access_compromised(struct dw_detect *d, const char *u, size_t un, int64_
 		x->since = ts;
 }
 
+void dw_access_cancel(struct dw_detect *d, const char *u, size_t un, int64_t ts)
+{
+	struct dw_acc *x;
+
+	if (!d->acc || (x = dw_table_get(d->acc, u, un)) == NULL || x->since != ts)
+		return;
+	if (x->al) {
+		dw_alert_free(x->al);
+		free(x->al);
+		d->acc_open--;
+	}
+	(void)dw_table_del(d->acc, u, un);
+}
+
 /* Adds s to l unless l already holds DW_ACC_LIST members (then only counts it). */
 static void add_capped(struct dw_strlist *l, const char *s, size_t n)
 {

@@ -270,6 +270,8 @@ static void emit_alert(struct dw_detect *d, struct dw_src *s, const uint8_t *key
 	int64_t dur = s->last_fail - s->first_fail, normal = 0;
 	const char *sev;
 
+	if (s->att_id && d->defer_n)
+		dw_comp_defer_attack(d, s->att_id); /* its alert lists them */
 	dw_alert_init(&a, dw_class_kind(ci->cls), "medium", dw_class_detector(ci->cls, ci->slow));
 	dw_strlist_add(&a.sources, txt, dw_detect_src_text(key, klen, txt, sizeof(txt)));
 	for (struct dw_pair *p = s->pairs; p; p = p->next) {

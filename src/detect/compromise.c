@@ -16,7 +16,9 @@
  * password guess does not explain a publickey login. For (b), an attack
  * from public addresses does not explain a login from a private one
  * (compromise.private_from_public = no): that attacker would have had to
- * get inside first, and the way in (a VPN or gateway login, the dwell
+ * get inside first; and a login with a client (user agent) the account
+ * used cleanly before is the owner on a new network
+ * (compromise.known_user_agent), and the way in (a VPN or gateway login, the dwell
  * stage) is where it shows. An attack from inside explains any login. A sprayed user who
  * logs in from a usual address is therefore not compromised; the attack's
  * alert counts them in users_with_normal_logins.
@@ -74,15 +76,18 @@ int dw_comp_init(struct dw_detect *d)
 		return rc;
 	d->pend_cap = d->cfg->lim_pending;
 	d->pend = calloc(d->pend_cap, sizeof(*d->pend));
-	return d->pend ? DW_OK : DW_ENOMEM;
+	d->defer = calloc(d->pend_cap, sizeof(*d->defer));
+	return d->pend && d->defer ? DW_OK : DW_ENOMEM;
 }
 
 void dw_comp_free(struct dw_detect *d)
 {
 	dw_table_free(d->comp);
 	free(d->pend);
+	free(d->defer);
 	d->comp = NULL;
 	d->pend = NULL;
+	d->defer = NULL;
 }
 
 int dw_comp_proves_password(const struct dw_event *e)
@@ -109,10 +114,20 @@ int dw_comp_what(const struct dw_event *e)
 	return DW_COMP_LOGIN;
 }
 
-/* A guessed password can explain it: password, keyboard-interactive, or unknown. */
+/*
+ * A guessed password can explain it: password, keyboard-interactive, or
+ * unknown - not a login that passed MFA, nor a client redeeming a token
+ * (Entra non-interactive sign-ins) unless it is a legacy client, which
+ * sends the password itself.
+ */
 static int password_like(const struct dw_event *e)
 {
 	static const char *const not_pw[] = {"publickey", "hostbased", "gssapi", "none"};
+
+	if (e->mfa == DW_MFA_MULTI)
+		return 0;
+	if ((e->has & DW_EV_NONINTERACTIVE) && !(e->has & DW_EV_LEGACY))
+		return 0;
 
 	for (size_t i = 0; i < DW_ARRAY_LEN(not_pw); i++) {
 		size_t n = strlen(not_pw[i]);
@@ -212,6 +227,19 @@ static int explains_private(const struct dw_detect *d, int success_private, int 
 	return !success_private || attack_private || d->cfg->comp_private_from_public;
 }
 
+/*
+ * 1 if a campaign participant is somebody's own device after all: an
+ * account logged in cleanly from it, or every account it failed for got in
+ * from it right after (typos), or (retyped) it failed once for the account
+ * whose password it now proved right. A campaign counts failures of quiet
+ * sources, and a roaming phone with a typo is one until it logs in.
+ */
+static int own_device(const struct dw_src *s, int retyped)
+{
+	return s->good_users > 0 || (s->users && s->red_users >= s->users) ||
+	       (retyped && s->users == 1);
+}
+
 static void campaign_attack(struct dw_detect *d, struct dw_attack *a, const struct dw_camp *cp)
 {
 	memset(a, 0, sizeof(*a));
@@ -238,6 +266,102 @@ static uint32_t attack_fails(struct dw_detect *d, const uint8_t *akey, size_t ak
 	return p->fails;
 }
 
+/*
+ * A login (or a proved password) of an attacked account from a source new
+ * to it waits episode.typo_window before it is reported: a phone on a
+ * carrier address never seen before is the owner when the same address
+ * then completes MFA (a sign-in that teaches the pair as known), and an
+ * attacker stopped by MFA never does. The report is told to access.c at
+ * once (so the session right after the login is in it) and withdrawn with
+ * the report. When the ring is full the oldest is judged early.
+ */
+static void defer_judge(struct dw_detect *d, struct dw_defer *x)
+{
+	struct dw_attack a;
+
+	if (dw_source_known(d, NULL, x->src, x->srclen, x->user, x->ulen)) {
+		if (x->what != DW_COMP_VALIDATED)
+			dw_access_cancel(d, x->user, x->ulen, x->ts);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.id = x->att_id;
+	a.kind = x->kind;
+	a.detector = x->detector;
+	a.first_seen = x->att_first;
+	a.key = x->akeylen ? x->akey : NULL;
+	a.klen = x->akeylen;
+	a.attempts = x->attempts;
+	if (!dw_comp_report(d, &a, x->user, x->ulen, x->src, x->srclen, x->ts, 0, 1, x->logs,
+			    x->what) &&
+	    x->what != DW_COMP_VALIDATED)
+		dw_access_cancel(d, x->user, x->ulen, x->ts); /* a repeat: nothing new opened */
+}
+
+void dw_comp_defer_run(struct dw_detect *d, int64_t now, int all)
+{
+	while (d->defer_n) {
+		struct dw_defer *x = &d->defer[d->defer_head];
+		if (!all && x->ts + d->cfg->typo_window > now)
+			break;
+		d->defer_head = (d->defer_head + 1) % d->pend_cap;
+		d->defer_n--;
+		if (!x->done)
+			defer_judge(d, x);
+	}
+}
+
+void dw_comp_defer_attack(struct dw_detect *d, uint64_t att)
+{
+	for (size_t i = 0; i < d->defer_n; i++) {
+		struct dw_defer *x = &d->defer[(d->defer_head + i) % d->pend_cap];
+		if (!x->done && x->att_id == att) {
+			x->done = 1;
+			defer_judge(d, x);
+		}
+	}
+}
+
+static void defer(struct dw_detect *d, const struct dw_attack *a, const char *u, size_t un,
+		  const uint8_t *skey, size_t sklen, int64_t ts, uint32_t logs, int what)
+{
+	struct dw_defer *x;
+
+	if (un > sizeof(x->user)) { /* cannot be kept whole: judged now */
+		dw_comp_report(d, a, u, un, skey, sklen, ts, 0, 1, logs, what);
+		return;
+	}
+	if (d->defer_n == d->pend_cap) {
+		x = &d->defer[d->defer_head];
+		d->defer_head = (d->defer_head + 1) % d->pend_cap;
+		d->defer_n--;
+		d->pend_overwritten++;
+		if (!x->done)
+			defer_judge(d, x);
+	}
+	x = &d->defer[(d->defer_head + d->defer_n) % d->pend_cap];
+	memset(x, 0, sizeof(*x));
+	x->ts = ts;
+	x->att_first = a->first_seen;
+	x->att_id = a->id;
+	x->detector = a->detector;
+	x->attempts = a->attempts;
+	x->logs = logs;
+	x->kind = (uint8_t)a->kind;
+	x->what = (uint8_t)what;
+	x->srclen = (uint8_t)DW_MIN(sklen, sizeof(x->src));
+	memcpy(x->src, skey, x->srclen);
+	if (a->key && a->klen) {
+		x->akeylen = (uint8_t)DW_MIN(a->klen, sizeof(x->akey));
+		memcpy(x->akey, a->key, x->akeylen);
+	}
+	x->ulen = (uint8_t)un;
+	memcpy(x->user, u, un);
+	d->defer_n++;
+	if (what != DW_COMP_VALIDATED)
+		dw_access_compromised(d, u, un, ts);
+}
+
 int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src *s,
 		    struct dw_pair *p, struct dw_user *u, const uint8_t *key, size_t klen,
 		    uint32_t fails_before, int known)
@@ -258,7 +382,7 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 		if (what == DW_COMP_LEGACY)
 			p->flags |= DW_PF_LEGACY;
 	}
-	if (c->comp_enabled && (pw || !c->comp_password_only)) {
+	if (c->comp_enabled && (pw || valid || !c->comp_password_only)) {
 		/* (a) the source is attacking */
 		memset(&a, 0, sizeof(a));
 		a.key = key;
@@ -272,7 +396,8 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 			a.first_seen = s->first_fail;
 			goto attacker;
 		}
-		if (s->camp && (cp = dw_dist_campaign(d, s->camp)) != NULL &&
+		if (s->camp && !own_device(s, valid && pfails) && !dw_source_ua_known(d, e) &&
+		    (cp = dw_dist_campaign(d, s->camp)) != NULL &&
 		    (cp->state == DW_CAMP_OPEN || ts <= cp->last_seen + c->horizon)) {
 			campaign_attack(d, &a, cp);
 			a.attempts = pfails;
@@ -287,6 +412,9 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 		/* (b) an attacked user from a new source; while learning, private addresses only teach */
 		if (!known && (s->flags & DW_SF_PRIVATE) && c->comp_learn &&
 		    ts < d->first_ts + c->comp_learn)
+			known = 1;
+		/* the owner's own client on a new network */
+		if (!known && dw_source_ua_known(d, e))
 			known = 1;
 		if (!known && u && u->att_id && ts <= u->att_ts + c->horizon &&
 		    !(u->att_keylen == DW_MIN(klen, sizeof(u->att_key)) &&
@@ -303,14 +431,14 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 			a.attempts = attack_fails(d, u->att_key, u->att_keylen, e->user.p, e->user.n,
 						  &first);
 			a.first_seen = first;
-			dw_comp_report(d, &a, e->user.p, e->user.n, key, klen, ts, 0, 1, logs, what);
+			defer(d, &a, e->user.p, e->user.n, key, klen, ts, logs, what);
 			return 0;
 		}
 		if (!known && u && u->camp && (cp = dw_dist_campaign(d, u->camp)) != NULL &&
 		    ts <= u->camp_ts + c->horizon &&
 		    explains_private(d, s->flags & DW_SF_PRIVATE, c->dist_private)) {
 			campaign_attack(d, &a, cp);
-			dw_comp_report(d, &a, e->user.p, e->user.n, key, klen, ts, 0, 1, logs, what);
+			defer(d, &a, e->user.p, e->user.n, key, klen, ts, logs, what);
 			return 0;
 		}
 		/* an attack recognised later may explain it */
@@ -426,6 +554,8 @@ void dw_comp_scan_source(struct dw_detect *d, struct dw_src *s, const uint8_t *s
 			continue;
 		if (!explains_private(d, key_private(e->src, e->srclen), s->flags & DW_SF_PRIVATE))
 			continue;
+		if (dw_source_known(d, NULL, e->src, e->srclen, e->user, e->ulen))
+			continue; /* the owner completed a sign-in from there since */
 		a2 = *a;
 		a2.attempts = p->fails;
 		dw_comp_report(d, &a2, e->user, e->ulen, e->src, e->srclen, e->ts, 0, 1, e->logs,
@@ -447,7 +577,7 @@ void dw_comp_scan_campaign(struct dw_detect *d, const struct dw_camp *cp,
 		if (e->done || e->ucut)
 			continue;
 		s = dw_table_get(d->src, e->src, e->srclen);
-		if (s && s->camp == cp->id) {
+		if (s && s->camp == cp->id && !own_device(s, 0)) {
 			dw_comp_report(d, a, e->user, e->ulen, e->src, e->srclen, e->ts, 1, 1, e->logs,
 				       e->what);
 			e->done = 1;
@@ -455,7 +585,8 @@ void dw_comp_scan_campaign(struct dw_detect *d, const struct dw_camp *cp,
 		}
 		u = dw_table_get(d->user, e->user, e->ulen);
 		if (u && u->camp == cp->id && e->ts <= u->camp_ts + d->cfg->horizon &&
-		    explains_private(d, key_private(e->src, e->srclen), d->cfg->dist_private)) {
+		    explains_private(d, key_private(e->src, e->srclen), d->cfg->dist_private) &&
+		    !dw_source_known(d, NULL, e->src, e->srclen, e->user, e->ulen)) {
 			dw_comp_report(d, a, e->user, e->ulen, e->src, e->srclen, e->ts, 0, 1, e->logs,
 				       e->what);
 			e->done = 1;

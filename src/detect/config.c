@@ -113,6 +113,7 @@ static const struct key keys[] = {
 	{"compromise.learn", K_DUR, OFF(comp_learn), 0, 365 * DAY, "24h"},
 	{"compromise.brute_user_failures", K_U32, OFF(comp_brute_user_failures), 1, 1u << 30, "3"},
 	{"compromise.private_from_public", K_BOOL, OFF(comp_private_from_public), 0, 1, "no"},
+	{"compromise.known_user_agent", K_BOOL, OFF(comp_known_ua), 0, 1, "yes"},
 
 	{"windows.dedupe", K_DUR, OFF(win_dedupe), 0, 60, "2s"},
 

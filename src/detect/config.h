@@ -105,6 +105,7 @@ struct dw_config {
 	int64_t comp_learn;        /* first stretch of the input: private successes only teach */
 	uint32_t comp_brute_user_failures; /* a brute force targets users it failed this often */
 	int comp_private_from_public; /* an outside attack explains a login from inside */
+	int comp_known_ua;         /* a client (user agent) the account used cleanly is its own */
 
 	/* [windows] */
 	int64_t win_dedupe;        /* one attempt logged by two machines within this counts once */

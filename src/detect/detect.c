@@ -233,6 +233,17 @@ static int mfa_denied(const struct dw_event *e)
 		dw_slice_eq(e->code, "500121"));
 }
 
+/*
+ * A non-interactive sign-in that failed (an expired or revoked refresh
+ * token: Entra 50173, 50089, 70043, ...) is a client's token going stale,
+ * not a guessed password: it feeds no attack detector. A legacy client
+ * sends the password even there, so its failures still count.
+ */
+static int token_failure(const struct dw_event *e)
+{
+	return (e->has & DW_EV_NONINTERACTIVE) && !(e->has & DW_EV_LEGACY);
+}
+
 void dw_detect_auth(struct dw_detect *d, const struct dw_event *e)
 {
 	uint8_t key[DW_SRC_KEY_MAX];
@@ -245,7 +256,7 @@ void dw_detect_auth(struct dw_detect *d, const struct dw_event *e)
 	} else if (dw_comp_proves_password(e)) {
 		if (klen)
 			dw_source_validated(d, e, key, klen);
-	} else if (klen) {
+	} else if (klen && !token_failure(e)) {
 		dw_source_failure(d, e, key, klen);
 	}
 	if (mfa_denied(e))
@@ -271,6 +282,8 @@ void dw_detect_event(struct dw_detect *d, const struct dw_event *e)
 	advance(d, d->now / d->bucket_ns);
 	if (d->hold)
 		dw_dedupe_release(d, d->now, 0);
+	if (d->defer_n)
+		dw_comp_defer_run(d, d->now, 0);
 
 	switch (e->action) {
 	case DW_ACT_AUTH_FAILURE:
@@ -328,6 +341,7 @@ void dw_detect_flush(struct dw_detect *d)
 		dw_dist_tick(d, d->bucket, 1);
 		dw_source_expire(d, d->now, 1);
 		dw_lock_tick(d, d->bucket, 1);
+		dw_comp_defer_run(d, d->now, 1);
 		dw_access_tick(d, d->now, 1);
 		dw_expl_tick(d, d->now, 1);
 	}

@@ -46,8 +46,9 @@
  * then it closes (or at the end of input): the source table is walked once more and
  * the alert names the participants, minus those that hammer a few accounts
  * (more than spray.max_per_user failures against one) or classify as stale
- * credentials (reported by their own per-source alert), minus private
- * sources whose every failure was a typo. The
+ * credentials (reported by their own per-source alert), minus sources
+ * whose every failure was a typo or from which someone logged in cleanly
+ * (a roaming phone with a mistyped password is quiet until it logs in). The
  * absorbed participants' own episodes end with the campaign (one attack,
  * one alert). Fewer participants or users than the opening window's floors:
  * discarded. detector "distributed.window", or "distributed.slow" when the
@@ -265,7 +266,9 @@ static int absorbs(struct dw_detect *d, struct dw_src *s, const void *k, size_t 
 		return 0;
 	if (dw_classify(d, s, k, kl, &ci) == DW_CL_STALE)
 		return 0;
-	if ((s->flags & DW_SF_PRIVATE) && s->users && s->red_users >= s->users)
+	if (s->users && s->red_users >= s->users) /* every failure a typo: a user's own device */
+		return 0;
+	if (s->good_users) /* someone logged in cleanly from it */
 		return 0;
 	return 1;
 }
@@ -284,6 +287,8 @@ static void close_campaign(struct dw_detect *d, struct dw_camp *cp, int64_t now)
 	uint32_t min_u = cp->slow_window ? c->dist_slow_min_users : c->dist_min_users;
 	int report;
 
+	if (d->defer_n)
+		dw_comp_defer_attack(d, att); /* its alert lists them */
 	dw_alert_init(&a, "distributed_spray", "high", "distributed.window");
 	while ((s = dw_table_next(d->src, &cur, &k, &kl)) != NULL) {
 		char txt[DW_IP_BUFSZ + DW_SRC_KEY_MAX];

@@ -154,6 +154,19 @@ struct dw_comp {
 	int64_t ts;
 };
 
+/* A new-source judgement waiting episode.typo_window for the owner to show up (compromise.c). */
+struct dw_defer {
+	int64_t ts;
+	int64_t att_first;
+	uint64_t att_id;
+	const char *detector; /* static */
+	uint32_t attempts, logs;
+	uint8_t kind, what, srclen, akeylen, ulen, done;
+	uint8_t src[DW_SRC_KEY_MAX];
+	uint8_t akey[18];
+	char user[DW_PEND_USER_MAX];
+};
+
 /* A suspicious success kept until an attack explains it or it is overwritten. */
 struct dw_pend {
 	int64_t ts;
@@ -230,6 +243,8 @@ struct dw_detect {
 	struct dw_pend *pend;   /* ring of lim_pending */
 	size_t pend_cap, pend_head, pend_n;
 	uint64_t pend_overwritten;
+	struct dw_defer *defer; /* ring of lim_pending, oldest at defer_head */
+	size_t defer_head, defer_n;
 
 	/* clock */
 	int64_t now;            /* newest event time seen (DW_TS_NONE before the first) */
@@ -312,6 +327,8 @@ size_t dw_source_us_key(const char *u, size_t un, const uint8_t *skey, size_t sk
 /* 1 if source key skey has had a clean success for user u (or is an established source). */
 int dw_source_known(struct dw_detect *d, const struct dw_src *s, const uint8_t *skey,
 		    size_t sklen, const char *u, size_t un);
+/* 1 if e's user agent has had a clean success for e's user (compromise.known_user_agent). */
+int dw_source_ua_known(struct dw_detect *d, const struct dw_event *e);
 /* Teaches (user u, source skey) and its subnet as known; 1 if the pair was new. */
 int dw_source_learn(struct dw_detect *d, const char *u, size_t un, const uint8_t *skey,
 		    size_t sklen, int64_t ts);
@@ -418,6 +435,10 @@ int dw_comp_report(struct dw_detect *d, const struct dw_attack *a, const char *u
 int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src *s,
 		    struct dw_pair *p, struct dw_user *u, const uint8_t *key, size_t klen,
 		    uint32_t fails_before, int known);
+/* Judges the deferred new-source reports older than episode.typo_window at now (all if all). */
+void dw_comp_defer_run(struct dw_detect *d, int64_t now, int all);
+/* Judges at once the deferred reports that attack att explains (its alert is being written). */
+void dw_comp_defer_attack(struct dw_detect *d, uint64_t att);
 /* Keeps a success that an attack recognised later may explain. */
 void dw_comp_pend(struct dw_detect *d, const char *u, size_t un, const uint8_t *skey,
 		  size_t sklen, int64_t ts, uint32_t logs, int what);
@@ -452,6 +473,8 @@ int dw_access_init(struct dw_detect *d) DW_WUR;
 void dw_access_free(struct dw_detect *d);
 /* The engine now believes user u compromised by a login at ts from source skey. */
 void dw_access_compromised(struct dw_detect *d, const char *u, size_t un, int64_t ts);
+/* ... or no longer: the compromise at ts was the owner after all (drops its report). */
+void dw_access_cancel(struct dw_detect *d, const char *u, size_t un, int64_t ts);
 /* A session, share access or explicit-credential use (e) by any account. */
 void dw_access_event(struct dw_detect *d, const struct dw_event *e, const uint8_t *key,
 		     size_t klen);

@@ -13,14 +13,16 @@
  *   queue  key <= 48 B, value 8 B (last failure) -> 65,536 x 84 = 5.25 MiB
  *   qslow  the same for slow-paced episodes, a quarter of the entries
  *                                               -> 16,384 x 84 = 1.3 MiB
- *   pair   key <= 64 B ([len][source key][user]), value struct dw_pair 64 B
- *                                               -> 131,072 x 156 = 19.5 MiB
+ *   pair   key <= 64 B ([len][source key][user]), value struct dw_pair 72 B
+ *                                               -> 131,072 x 164 = 20.5 MiB
  *   user   key <= 32 B (longer names: prefix + digest), value 112 B
  *                                               -> 65,536 x 172 = 10.75 MiB
  *   known  key <= 32 B ([len][user][source key or its /24, /64]), value 16 B
  *                                               -> 131,072 x 76 = 9.5 MiB
- * With compromise.c (0.9 MiB) and distributed.c (3 KiB): 62 MiB at the
- * default caps. Slabs are calloc'd once and touched only as entries fill,
+ * With compromise.c (0.9 MiB) and distributed.c (3 KiB): 63 MiB at the
+ * default caps; the identity detectors (dedupe.c, mfa.c, lockout.c,
+ * access.c, explicit.c) add 28 MiB: 91 MiB in all, the figure the summary
+ * prints. Slabs are calloc'd once and touched only as entries fill,
  * so resident memory follows the number of distinct keys seen (the 1M-line
  * benchmark: 53 MiB peak RSS for the whole process).
  *
@@ -239,6 +241,29 @@ static int known_level(struct dw_detect *d, const struct dw_src *s, const uint8_
 	if (!d->cfg->comp_known_subnet || (nl = subnet_key(skey, sklen, net)) == 0)
 		return 0;
 	return dw_table_get(d->known, k, dw_source_us_key(u, un, net, nl, k)) != NULL;
+}
+
+/* The known-table source key of e's user agent: 'a' + its 64-bit hash; 0 if it has none. */
+static size_t ua_key(const struct dw_event *e, uint8_t *key)
+{
+	uint64_t h;
+
+	if (e->user_agent.n == 0)
+		return 0;
+	h = dw_detect_hash(e->user_agent.p, e->user_agent.n);
+	key[0] = 'a';
+	memcpy(key + 1, &h, sizeof(h));
+	return 1 + sizeof(h);
+}
+
+int dw_source_ua_known(struct dw_detect *d, const struct dw_event *e)
+{
+	uint8_t k[DW_USER_MAX + DW_SRC_KEY_MAX + 2], ua[16];
+	size_t n = ua_key(e, ua);
+
+	if (!n || !d->cfg->comp_known_ua || e->user.n == 0)
+		return 0;
+	return dw_table_get(d->known, k, dw_source_us_key(e->user.p, e->user.n, ua, n, k)) != NULL;
 }
 
 int dw_source_known(struct dw_detect *d, const struct dw_src *s, const uint8_t *skey,
@@ -540,6 +565,16 @@ void dw_source_success(struct dw_detect *d, const struct dw_event *e, const uint
 			kn->last = ts; /* a returning pair: no second lookup */
 		} else if (dw_source_learn(d, e->user.p, e->user.n, key, klen, ts)) {
 			s->good_users++;
+		}
+		if (d->cfg->comp_known_ua && e->user_agent.n) { /* ... and with this client */
+			uint8_t k[DW_USER_MAX + DW_SRC_KEY_MAX + 2], ua[16];
+			size_t n = ua_key(e, ua);
+			int created;
+			struct dw_known *x = dw_table_upsert(
+				d->known, k, dw_source_us_key(e->user.p, e->user.n, ua, n, k), &created);
+			if (created)
+				x->first = ts;
+			x->last = ts;
 		}
 		if (u)
 			u->last_clean = DW_MAX(u->last_clean, ts);

@@ -169,6 +169,10 @@ void dw_event_json(const struct dw_event *e, struct dw_sb *sb)
 		key(sb, "legacy");
 		dw_sb_puts(sb, "true");
 	}
+	if (e->has & DW_EV_NONINTERACTIVE) {
+		key(sb, "interactive");
+		dw_sb_puts(sb, "false");
+	}
 	str_field(sb, "user_agent", e->user_agent);
 	str_field(sb, "session", e->session);
 	if (e->has & DW_EV_HAS_BYTES_OUT)

@@ -77,6 +77,7 @@ enum {
 	DW_EV_HAS_OFFSET = 1u << 8,
 	DW_EV_LEGACY = 1u << 9,
 	DW_EV_HAS_PID = 1u << 10,
+	DW_EV_NONINTERACTIVE = 1u << 11, /* a client signing in on a token, not a person typing */
 };
 
 /* Longest normalised user key kept; longer names are cut (user_raw keeps all). */

@@ -47,6 +47,11 @@
  *   program   the envelope category (SignInLogs, NonInteractiveUserSignInLogs,
  *             ...) or the Log Analytics "Type" column, so the (huge,
  *             token-refresh) non-interactive stream can be counted apart.
+ *   interactive false (DW_EV_NONINTERACTIVE) when that category or Type
+ *             names the non-interactive log (or, with neither, o.isInteractive
+ *             is false):
+ *             a client redeeming a token, which no guessed password explains
+ *             (unless it is a legacy client: those send the password).
  *   Descriptive strings (user_agent, target, protocol, ...) of another type
  *   are ignored: only the fields that decide the event are strict.
  *
@@ -336,5 +341,9 @@ int dw_entra_parse(const struct dw_json *j, struct dw_event *e, char *scratch, s
 	e->host = s.n ? s : dw_slice_cstr("entra");
 	s = env >= 0 ? dw_json_take(j, dw_json_field(j, env, "category"), &sc) : dw_json_take(j, dw_json_field(j, o, "Type"), &sc);
 	e->program = s;
+	/* the table says it; the Graph object (no table) has isInteractive */
+	if (s.n ? s.n >= 14 && memmem(s.p, s.n, "NonInteractive", 14) != NULL
+		: dw_json_type(j, dw_json_field(j, o, "isInteractive")) == DW_JSON_FALSE)
+		e->has |= DW_EV_NONINTERACTIVE;
 	return DW_OK;
 }

@@ -453,3 +453,68 @@ DW_TEST(detect_identity_flood_stays_within_caps)
 	done(d, c);
 	DW_PASS();
 }
+
+/* An Entra sign-in with a user agent, an MFA requirement and flags (interactivity). */
+static void entra_ua(struct dw_detect *d, int64_t t, const char *ip, const char *user, int reason,
+		     const char *code, const char *ua, int mfa, uint32_t has)
+{
+	struct dw_event e;
+
+	dw_event_clear(&e);
+	e.ts = t * DW_NS;
+	e.log = DW_LOG_ENTRA;
+	e.action = (uint8_t)(reason ? F : S);
+	e.reason = (uint8_t)reason;
+	e.mfa = (uint8_t)mfa;
+	e.has = has;
+	if (dw_ip_parse(ip, strlen(ip), &e.src_ip) != DW_OK)
+		return;
+	dw_event_set_user(&e, dw_slice_cstr(user));
+	e.host = dw_slice_cstr("entra");
+	e.code = dw_slice_cstr(code);
+	e.user_agent = dw_slice_cstr(ua);
+	dw_detect_event(d, &e);
+}
+
+#define PHONE "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X)"
+
+DW_TEST(detect_roaming_owner_is_not_compromised)
+{
+	struct dw_config *c;
+	struct dw_detect *d = mk(&c, NULL);
+	const struct got *g;
+
+	DW_ASSERT(d);
+	warmup(d, T0, 50);
+	/* emp103 and emp104 use their phones from home first */
+	entra_ua(d, T0 + 600, "81.2.69.10", "emp103", 0, "0", PHONE, DW_MFA_SINGLE, 0);
+	entra_ua(d, T0 + 610, "81.2.69.11", "emp104", 0, "0", PHONE, DW_MFA_SINGLE, 0);
+	spray(d, T0 + HOUR, 20);
+	/* a carrier address never seen: the same phone (known client), single factor */
+	entra_ua(d, T0 + 2 * HOUR, "172.56.1.2", "emp103", 0, "0", PHONE, DW_MFA_SINGLE, 0);
+	/* a new address, 50076, then MFA completed from there within a minute: the owner */
+	entra_ua(d, T0 + 2 * HOUR + 100, "172.58.9.9", "emp105", DW_RSN_PASSWORD_VALID_MFA_BLOCKED,
+		 "50076", "Chrome/1", DW_MFA_MULTI, 0);
+	entra_ua(d, T0 + 2 * HOUR + 130, "172.58.9.9", "emp105", 0, "0", "Chrome/1", DW_MFA_MULTI,
+		 0);
+	/* a token refresh (non-interactive) from a new address passed no password */
+	entra_ua(d, T0 + 2 * HOUR + 200, "92.40.1.1", "emp106", 0, "0", "Outlook/1", DW_MFA_SINGLE,
+		 DW_EV_NONINTERACTIVE);
+	/* a stale token failing at a new address is no guess */
+	entra_ua(d, T0 + 2 * HOUR + 300, "92.40.1.2", "emp107", DW_RSN_OTHER, "50173", "Outlook/1",
+		 DW_MFA_SINGLE, DW_EV_NONINTERACTIVE);
+	/* the attacker: a new client from a new address, single factor */
+	entra_ua(d, T0 + 2 * HOUR + 400, "198.51.100.66", "emp104", 0, "0", "python-requests/2.31",
+		 DW_MFA_SINGLE, 0);
+	dw_detect_flush(d);
+	EXPECT_ONLY(2);
+	g = find_kind("legacy_auth_success");
+	DW_ASSERT(g != NULL);
+	DW_ASSERT_EQ_STR(g->comp, "emp104");
+	DW_ASSERT_EQ_STR(g->sources, "198.51.100.66");
+	g = find_kind("password_spray");
+	DW_ASSERT_EQ_INT(g->nusers, 20);
+	DW_ASSERT_EQ_STR(g->comp, "emp104");
+	done(d, c);
+	DW_PASS();
+}
