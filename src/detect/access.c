@@ -256,7 +256,9 @@ void dw_access_event(struct dw_detect *d, const struct dw_event *e, const uint8_
 			return;
 		if (!(x = acc_of(d, e->user.p, e->user.n, e->ts)))
 			return;
-		if (e->action == DW_ACT_SESSION_START)
+		/* a NetScaler AAATM LOGIN (no SessionId) is the login, not a session */
+		if (e->action == DW_ACT_SESSION_START &&
+		    (e->session.n || e->log != DW_LOG_NETSCALER))
 			x->sessions++;
 		if (e->has & DW_EV_HAS_DURATION)
 			x->dur_ms += e->duration_ms;

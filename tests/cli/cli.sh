@@ -67,6 +67,12 @@ if [ -f tests/data/auth-sample.log ]; then
 	touch tests/data/auth-sample.log
 	python3 tests/gen/check_truth.py bundled-sample "$T/s1" tests/data/auth-sample.log.truth.json
 fi
+# the bundled gateway story: a spray, the account that got in, its VPN session after
+if [ -f tests/data/gateway-sample.log ]; then
+	"$DWELL" scan -q tests/data/gateway-sample.log > "$T/g1"
+	python3 tests/gen/check_truth.py bundled-gateway "$T/g1" tests/data/gateway-sample.log.truth.json
+	check gateway-new-access-bytes grep -q '"kind":"new_access".*"bytes_out":309000000,.*"sessions":1,' "$T/g1"
+fi
 
 # hostile input never crashes and is counted
 head -c 200000 /dev/urandom > "$T/garbage.bin" 2>/dev/null

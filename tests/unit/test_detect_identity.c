@@ -293,6 +293,7 @@ DW_TEST(detect_new_access_after_gateway_compromise)
 	ns.reason = 0;
 	ns.user = "emp104";
 	ns.target = "67.43.156.1:443";
+	ns.session = "73920";
 	ev(d, T0 + HOUR + 400, &ns);
 	ev(d, T0 + HOUR + 600, &share); /* finance: known */
 	share.target = "\\\\*\\C$";
