@@ -152,17 +152,6 @@ void dw_access_cancel(struct dw_detect *d, const char *u, size_t un, int64_t ts)
 	(void)dw_table_del(d->acc, u, un);
 }
 
-/* Adds s to l unless l already holds DW_ACC_LIST members (then only counts it). */
-static void add_capped(struct dw_strlist *l, const char *s, size_t n)
-{
-	if (n == 0)
-		return;
-	if (l->n < DW_ACC_LIST)
-		dw_strlist_add(l, s, n);
-	else if (!dw_strlist_has(l, s, n))
-		l->total++;
-}
-
 /* 1 if e's share is new for e's user (and learns it). */
 static int share_new(struct dw_detect *d, const struct dw_event *e)
 {
@@ -299,8 +288,9 @@ void dw_access_event(struct dw_detect *d, const struct dw_event *e, const uint8_
 	if (e->log < 32)
 		x->logs |= 1u << e->log;
 	if (klen)
-		add_capped(&x->al->sources, txt, dw_detect_src_text(key, klen, txt, sizeof(txt)));
-	add_capped(&x->al->destinations, dst, dn);
+		dw_strlist_add_capped(&x->al->sources, txt,
+				      dw_detect_src_text(key, klen, txt, sizeof(txt)), DW_ACC_LIST);
+	dw_strlist_add_capped(&x->al->destinations, dst, dn, DW_ACC_LIST);
 }
 
 void dw_access_tick(struct dw_detect *d, int64_t now, int flush)

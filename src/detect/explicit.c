@@ -117,16 +117,6 @@ static int local_target(const struct dw_event *e)
 	return e->dst_ip.fam && dw_ip_is_loopback(&e->dst_ip);
 }
 
-static void add_capped(struct dw_strlist *l, const char *s, size_t n)
-{
-	if (n == 0)
-		return;
-	if (l->n < DW_EXPL_LIST)
-		dw_strlist_add(l, s, n);
-	else if (!dw_strlist_has(l, s, n))
-		l->total++;
-}
-
 /* Opens the alert of x (key k, kl) with the accounts of its episode. */
 static void open_spray(struct dw_detect *d, struct dw_expl *x, const uint8_t *k, size_t kl,
 		       size_t hostlen)
@@ -208,10 +198,11 @@ void dw_expl_event(struct dw_detect *d, const struct dw_event *e)
 	if (e->target.n) {
 		dn = DW_MIN(e->target.n, sizeof(dst) - 1);
 		memcpy(dst, e->target.p, dn);
-		add_capped(&x->al->destinations, dst, dn);
+		dw_strlist_add_capped(&x->al->destinations, dst, dn, DW_EXPL_LIST);
 	}
 	if (e->dst_ip.fam)
-		add_capped(&x->al->destinations, dst, dw_ip_format(&e->dst_ip, dst));
+		dw_strlist_add_capped(&x->al->destinations, dst, dw_ip_format(&e->dst_ip, dst),
+				      DW_EXPL_LIST);
 }
 
 void dw_expl_tick(struct dw_detect *d, int64_t now, int flush)

@@ -108,6 +108,17 @@ int dw_strlist_add(struct dw_strlist *l, const char *s, size_t n)
 	return DW_OK;
 }
 
+int dw_strlist_add_capped(struct dw_strlist *l, const char *s, size_t n, size_t max)
+{
+	if (n == 0)
+		return DW_OK;
+	if (l->n < max)
+		return dw_strlist_add(l, s, n);
+	if (!dw_strlist_has(l, s, n))
+		l->total++;
+	return DW_OK;
+}
+
 static struct dw_evidence *ev_slot(struct dw_alert *a, const char *key)
 {
 	for (size_t i = 0; i < a->n_evidence; i++)

@@ -61,6 +61,11 @@ void dw_alert_free(struct dw_alert *a);
  * DW_OK, or DW_ENOMEM (the member is dropped but still counted).
  */
 int dw_strlist_add(struct dw_strlist *l, const char *s, size_t n);
+/*
+ * The same, keeping at most max members (an alert that grows for hours, such
+ * as new_access, lists its first max); an empty s is ignored.
+ */
+int dw_strlist_add_capped(struct dw_strlist *l, const char *s, size_t n, size_t max);
 /* 1 if s is a kept member (hashed lookup). */
 int dw_strlist_has(const struct dw_strlist *l, const char *s, size_t n);
 void dw_strlist_free(struct dw_strlist *l);

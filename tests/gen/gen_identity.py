@@ -40,6 +40,8 @@ import random
 import sys
 import time
 
+import scenario_io
+
 DAY = 86400
 HOUR = 3600
 MIN = 60
@@ -1234,13 +1236,7 @@ def main():
         ap.error("--out is required")
     if a.scenario not in SCENARIOS:
         ap.error("unknown scenario %r (see --list)" % a.scenario)
-    rnd = random.Random("%s/%d" % (a.scenario, a.seed))
-    log, truth = SCENARIOS[a.scenario][0](rnd)
-    n = log.write(a.out)
-    with open(a.out + ".truth.json", "w") as f:
-        json.dump({"scenario": a.scenario, "doc": SCENARIOS[a.scenario][1], "lines": n,
-                   "alerts": truth}, f, indent=1, sort_keys=True)
-        f.write("\n")
+    scenario_io.write(SCENARIOS, a.scenario, a.seed, a.out)
     return 0
 
 

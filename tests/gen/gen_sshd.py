@@ -30,6 +30,8 @@ import random
 import sys
 import time
 
+import scenario_io
+
 YEAR = 2024
 DAY = 86400
 HOUR = 3600
@@ -834,13 +836,7 @@ def main():
         return 0
     if a.scenario not in SCENARIOS:
         ap.error("unknown scenario %r (see --list)" % a.scenario)
-    rnd = random.Random("%s/%d" % (a.scenario, a.seed))
-    log, truth = SCENARIOS[a.scenario][0](rnd)
-    n = log.write(a.out)
-    with open(a.out + ".truth.json", "w") as f:
-        json.dump({"scenario": a.scenario, "doc": SCENARIOS[a.scenario][1], "lines": n,
-                   "alerts": truth}, f, indent=1, sort_keys=True)
-        f.write("\n")
+    scenario_io.write(SCENARIOS, a.scenario, a.seed, a.out)
     return 0
 
 
