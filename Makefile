@@ -49,6 +49,7 @@ LIB      := $(BUILD)/libdwell.a
 BIN      := $(BUILD)/dwell
 TESTBIN  := $(BUILD)/tests/run
 REPLAY   := $(FUZZ_T:%=$(BUILD)/fuzz/replay_%)
+TOOLS    := $(BUILD)/tests/evtxdump
 
 .PHONY: all test check bench fuzz fuzz-run clean install deps-check
 all: deps-check $(BIN)
@@ -71,13 +72,17 @@ $(TESTBIN): $(TEST_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(LDLIBS)
 
+$(BUILD)/tests/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
 $(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/onefile.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/onefile.c $(LIB) $(LDLIBS)
 
 # make test always uses the sanitizer build.
 ifeq ($(SAN),1)
-test: $(BIN) $(TESTBIN) $(REPLAY)
+test: $(BIN) $(TESTBIN) $(REPLAY) $(TOOLS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  DWELL=$(BIN) BUILD=$(BUILD) bash tests/run_all.sh
 else
