@@ -10,6 +10,7 @@
 #include "../detect/detect.h"
 #include "../input/reader.h"
 #include "../output/jsonl.h"
+#include "../parse/evtx.h"
 #include "../parse/parser.h"
 
 enum { DW_CMD_SCAN = 1, DW_CMD_PARSE };
@@ -38,6 +39,9 @@ struct dw_cli_summary {
 	struct dw_parse_stats ps;       /* summed over every parser */
 	size_t parser_mem;
 	size_t streams;                 /* logs merged by time (1 = read in sequence) */
+	uint64_t evtx_files;            /* .evtx inputs decoded */
+	uint64_t evtx_bytes;
+	struct dw_evtx_stats evtx;      /* summed over them (their events are in ps) */
 	const struct dw_detect *detect; /* NULL for parse */
 	const struct dw_jsonl *alerts;
 	int64_t ts_min, ts_max;
@@ -55,6 +59,22 @@ void dw_cli_progress(const struct dw_reader_stats *rs, const struct dw_parse_sta
 void dw_cli_add_stats(struct dw_reader_stats *rs, struct dw_parse_stats *ps,
 		      const struct dw_reader_stats *r1, const struct dw_parse_stats *p1);
 
+/* evtxin.c: a .evtx file as an input (mapped, decoded chunk by chunk). */
+struct dw_evtxin;
+/* 1 if path is a regular file that starts like EVTX (or, damaged, is named *.evtx). */
+int dw_evtxin_is(const char *path);
+/* Opens path (borrowed); DW_OK, or DW_EIO / DW_ENOMEM with *err an errno. */
+int dw_evtxin_open(struct dw_evtxin **out, const char *path, int *err) DW_WUR;
+/* Decodes the next chunk slot into fn(ctx); 1 while there is more, 0 at the end. */
+int dw_evtxin_next(struct dw_evtxin *x, dw_event_fn fn, void *ctx);
+size_t dw_evtxin_size(const struct dw_evtxin *x);
+/* Its events counted by action and log, as a parser's stats. */
+const struct dw_parse_stats *dw_evtxin_parse_stats(const struct dw_evtxin *x);
+const struct dw_evtx *dw_evtxin_decoder(const struct dw_evtxin *x);
+void dw_evtxin_free(struct dw_evtxin *x);
+/* Adds one decoder's counters into the totals. */
+void dw_cli_add_evtx(struct dw_evtx_stats *t, const struct dw_evtx_stats *s);
+
 /* merge.c: several logs read at once, events delivered in time order. */
 #define DW_MERGE_MAX 256
 struct dw_merge;
@@ -66,11 +86,16 @@ int dw_merge_new(struct dw_merge **out, size_t nstreams, const struct dw_reader_
 void dw_merge_free(struct dw_merge *m);
 /* Appends a file (path copied) to stream i; files of a stream are read in order. */
 int dw_merge_add(struct dw_merge *m, size_t stream, const char *path) DW_WUR;
+/* Makes stream i the .evtx file path (borrowed: must outlive the merge). */
+void dw_merge_set_evtx(struct dw_merge *m, size_t stream, const char *path);
 /* Reads everything; err() is told of each input that cannot be read; tick() now and then. */
 void dw_merge_run(struct dw_merge *m, dw_merge_err_fn err, void *ectx,
 		  void (*tick)(void *ctx), void *tctx);
 void dw_merge_stop(struct dw_merge *m);
 void dw_merge_totals(const struct dw_merge *m, struct dw_reader_stats *rs,
 		     struct dw_parse_stats *ps, size_t *parser_mem);
+/* The .evtx streams' totals (files, bytes, decoder counters). */
+void dw_merge_evtx_totals(const struct dw_merge *m, uint64_t *files, uint64_t *bytes,
+			  struct dw_evtx_stats *st, struct dw_parse_stats *ps);
 
 #endif

@@ -28,10 +28,12 @@
 
 static struct dw_reader *g_reader;
 static struct dw_merge *g_merge;
+static volatile sig_atomic_t g_stop;
 
 static void on_signal(int sig)
 {
 	(void)sig;
+	g_stop = 1;
 	if (g_reader)
 		dw_reader_stop(g_reader);
 	if (g_merge)
@@ -183,18 +185,60 @@ static void on_tick(void *ctx)
  * Splits the queued inputs into logs (a rotated set is one log). Returns the
  * number of logs; stream_of[i] is input i's log.
  */
-static size_t count_logs(const struct dw_reader *lister, size_t *stream_of)
+/*
+ * Numbers the logs: text inputs of one log (a rotated set) share a stream,
+ * each .evtx file (is_evtx) is a stream of its own, after the text ones.
+ * Returns the number of streams.
+ */
+static size_t count_logs(const struct dw_reader *lister, size_t *stream_of,
+			 const unsigned char *is_evtx)
 {
-	size_t k = 0, n = dw_reader_inputs(lister);
+	size_t k = 0, n = dw_reader_inputs(lister), last = SIZE_MAX;
 	int same;
 
 	for (size_t i = 0; i < n; i++) {
+		if (is_evtx[i])
+			continue;
 		dw_reader_input(lister, i, &same);
-		if (i > 0 && !same)
+		if (last != SIZE_MAX && !(same && last == i - 1))
 			k++;
 		stream_of[i] = k;
+		last = i;
 	}
-	return n ? k + 1 : 0;
+	k = last == SIZE_MAX ? 0 : k + 1;
+	for (size_t i = 0; i < n; i++)
+		if (is_evtx[i])
+			stream_of[i] = k++;
+	return k;
+}
+
+/* Decodes the .evtx inputs one after another (when logs are not merged). */
+static void run_evtx(struct run *r, const struct dw_reader *lister, const unsigned char *is_evtx,
+		     struct dw_cli_summary *sum, int *open_failed)
+{
+	for (size_t i = 0; i < dw_reader_inputs(lister); i++) {
+		const char *path = dw_reader_input(lister, i, NULL);
+		struct dw_evtxin *x;
+		struct dw_evtx_stats st;
+		struct dw_reader_stats none;
+		int e;
+
+		memset(&none, 0, sizeof(none));
+		if (!is_evtx[i] || g_stop)
+			continue;
+		if (dw_evtxin_open(&x, path, &e) != DW_OK) {
+			on_read_error(open_failed, path, e ? e : EIO);
+			continue;
+		}
+		while (!g_stop && dw_evtxin_next(x, on_event, r))
+			;
+		dw_evtx_get_stats(dw_evtxin_decoder(x), &st);
+		dw_cli_add_evtx(&sum->evtx, &st);
+		dw_cli_add_stats(&none, &sum->ps, &none, dw_evtxin_parse_stats(x));
+		sum->evtx_files++;
+		sum->evtx_bytes += dw_evtxin_size(x);
+		dw_evtxin_free(x);
+	}
 }
 
 /* The single-stream loop: one reader, one parser, inputs one after another. */
@@ -228,7 +272,9 @@ static int run_pipeline(struct dw_cli_opts *o)
 	struct dw_parse_opts po = {0};
 	struct progress pg = {0};
 	struct dw_cli_summary sum;
-	size_t *stream_of = NULL, nlogs = 0;
+	size_t *stream_of = NULL, nlogs = 0, nevtx = 0, ninputs;
+	unsigned char *is_evtx = NULL;
+	struct dw_reader *evtx_lister = NULL; /* the full input list, when .evtx files are read first */
 	int status = 0, open_failed = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -268,19 +314,38 @@ static int run_pipeline(struct dw_cli_opts *o)
 		if (dw_reader_add(g_reader, o->paths[i]) != DW_OK)
 			goto nomem;
 	/* several logs (not a rotated set of one): read them side by side in time order */
-	stream_of = calloc(dw_reader_inputs(g_reader) + 1, sizeof(*stream_of));
-	if (!stream_of)
+	ninputs = dw_reader_inputs(g_reader);
+	stream_of = calloc(ninputs + 1, sizeof(*stream_of));
+	is_evtx = calloc(ninputs + 1, 1);
+	if (!stream_of || !is_evtx)
 		goto nomem;
-	nlogs = count_logs(g_reader, stream_of);
-	if (!o->follow && !o->sequential && nlogs > 1 && nlogs <= DW_MERGE_MAX) {
+	for (size_t i = 0; i < ninputs; i++)
+		nevtx += is_evtx[i] = (unsigned char)dw_evtxin_is(dw_reader_input(g_reader, i, NULL));
+	nlogs = count_logs(g_reader, stream_of, is_evtx);
+	if (!o->follow && !o->sequential && (nlogs > 1 || nevtx) && nlogs <= DW_MERGE_MAX) {
 		if (dw_merge_new(&g_merge, nlogs, &ro, &po, on_event, &r) != DW_OK)
 			goto nomem;
-		for (size_t i = 0; i < dw_reader_inputs(g_reader); i++)
-			if (dw_merge_add(g_merge, stream_of[i], dw_reader_input(g_reader, i, NULL)) !=
-			    DW_OK)
+		for (size_t i = 0; i < ninputs; i++) {
+			const char *path = dw_reader_input(g_reader, i, NULL);
+			if (is_evtx[i])
+				dw_merge_set_evtx(g_merge, stream_of[i], path);
+			else if (dw_merge_add(g_merge, stream_of[i], path) != DW_OK)
 				goto nomem;
+		}
 	} else if (dw_parser_new(&r.parser, &po, on_event, &r) != DW_OK) {
 		goto nomem;
+	} else if (nevtx) {
+		/* read in sequence: the .evtx files first, then a reader of the text inputs alone */
+		struct dw_reader *text = NULL;
+		if (dw_reader_new(&text, &ro) != DW_OK)
+			goto nomem;
+		for (size_t i = 0; i < ninputs; i++)
+			if (!is_evtx[i] && dw_reader_add(text, dw_reader_input(g_reader, i, NULL)) != DW_OK) {
+				dw_reader_free(text);
+				goto nomem;
+			}
+		evtx_lister = g_reader;
+		g_reader = text;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -290,12 +355,17 @@ static int run_pipeline(struct dw_cli_opts *o)
 		dw_merge_run(g_merge, on_read_error, &open_failed, on_tick, &pg);
 		dw_merge_totals(g_merge, &sum.rs, &sum.ps, &sum.parser_mem);
 		sum.streams = nlogs;
+		dw_merge_evtx_totals(g_merge, &sum.evtx_files, &sum.evtx_bytes, &sum.evtx, &sum.ps);
 	} else {
 		pg.rd = g_reader;
 		pg.ps = r.parser;
+		if (evtx_lister)
+			run_evtx(&r, evtx_lister, is_evtx, &sum, &open_failed);
 		run_sequential(&r, &pg, &open_failed);
 		sum.rs = *dw_reader_stats(g_reader);
-		sum.ps = *dw_parser_stats(r.parser);
+		/* sum.ps may hold the .evtx files' events already */
+		dw_cli_add_stats(&sum.rs, &sum.ps, &(struct dw_reader_stats){0},
+				 dw_parser_stats(r.parser));
 		sum.parser_mem = dw_parser_memuse(r.parser);
 		sum.streams = 1;
 	}
@@ -329,7 +399,9 @@ done:
 	g_merge = NULL;
 	dw_reader_free(g_reader);
 	g_reader = NULL;
+	dw_reader_free(evtx_lister);
 	free(stream_of);
+	free(is_evtx);
 	dw_config_free(cfg);
 	dw_jsonl_free(&r.alerts);
 	dw_sb_free(&r.evbuf);

@@ -19,8 +19,15 @@
  * held (at most its connection cap). At most DW_MERGE_MAX streams are merged
  * (one open file each); with more, the caller reads them one after another.
  * Events without a time (none of this version's formats) go first.
+ *
+ * A .evtx file is a stream of its own: instead of reader and parser it has
+ * a chunk decoder (evtxin.c), opened when the stream is first read and
+ * asked for one 64 KiB chunk whenever its queue runs dry, so its queue
+ * holds one chunk's records (a few hundred) at most. Its totals are kept
+ * when it is closed at its end.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +43,11 @@ struct qev {
 struct stream {
 	struct dw_reader *rd;
 	struct dw_parser *ps;
+	const char *evtx;        /* a .evtx stream: its path (borrowed), else NULL */
+	struct dw_evtxin *ev;    /* open while it is read */
+	uint64_t evtx_bytes;
+	struct dw_evtx_stats est; /* its decoder's counters, kept at close */
+	struct dw_parse_stats eps; /* its events by action and log */
 	struct qev *q;
 	size_t head, n, cap;
 	int eof;
@@ -49,6 +61,7 @@ struct dw_merge {
 	size_t nh;
 	dw_event_fn fn;
 	void *ctx;
+	volatile sig_atomic_t stop; /* set from a signal handler */
 };
 
 static void copy_slice(struct dw_slice *sl, char *arena, size_t *used)
@@ -61,6 +74,29 @@ static void copy_slice(struct dw_slice *sl, char *arena, size_t *used)
 	sl->p = arena + *used;
 	sl->n = n;
 	*used += n;
+}
+
+/* Points a slice that pointed into slot from's arena at the same bytes in to's. */
+static void rebase(struct dw_slice *sl, const struct qev *from, struct qev *to)
+{
+	if (sl->n && sl->p >= from->arena && sl->p < from->arena + ARENA)
+		sl->p = to->arena + (sl->p - from->arena);
+}
+
+/* Moves a queued event to another slot: its strings live in the slot itself. */
+static void move_slot(struct qev *to, const struct qev *from)
+{
+	*to = *from;
+	to->ev.user.p = to->ev.user_buf;
+	rebase(&to->ev.host, from, to);
+	rebase(&to->ev.program, from, to);
+	rebase(&to->ev.user_raw, from, to);
+	rebase(&to->ev.src_name, from, to);
+	rebase(&to->ev.protocol, from, to);
+	rebase(&to->ev.code, from, to);
+	rebase(&to->ev.target, from, to);
+	rebase(&to->ev.session, from, to);
+	rebase(&to->ev.user_agent, from, to);
 }
 
 static void on_stream_event(void *ctx, const struct dw_event *e)
@@ -77,7 +113,7 @@ static void on_stream_event(void *ctx, const struct dw_event *e)
 			return;
 		}
 		for (size_t i = 0; i < s->n; i++)
-			nq[i] = s->q[(s->head + i) % s->cap];
+			move_slot(&nq[i], &s->q[(s->head + i) % s->cap]);
 		free(s->q);
 		s->q = nq;
 		s->cap = nc;
@@ -186,6 +222,7 @@ void dw_merge_free(struct dw_merge *m)
 	if (!m)
 		return;
 	for (size_t i = 0; m->s && i < m->ns; i++) {
+		dw_evtxin_free(m->s[i].ev);
 		dw_parser_free(m->s[i].ps);
 		dw_reader_free(m->s[i].rd);
 		free(m->s[i].q);
@@ -200,8 +237,41 @@ int dw_merge_add(struct dw_merge *m, size_t stream, const char *path)
 	return stream < m->ns ? dw_reader_add(m->s[stream].rd, path) : DW_EINVAL;
 }
 
+void dw_merge_set_evtx(struct dw_merge *m, size_t stream, const char *path)
+{
+	if (stream < m->ns)
+		m->s[stream].evtx = path;
+}
+
+/* Reads .evtx stream s: opens it the first time, then one chunk per call until it has events. */
+static void fill_evtx(struct dw_merge *m, struct stream *s, dw_merge_err_fn err, void *ectx)
+{
+	int e;
+
+	if (m->stop)
+		s->eof = 1;
+	if (!s->ev && !s->eof) {
+		if (dw_evtxin_open(&s->ev, s->evtx, &e) != DW_OK) {
+			err(ectx, s->evtx, e ? e : EIO);
+			s->eof = 1;
+			return;
+		}
+		s->evtx_bytes = dw_evtxin_size(s->ev);
+	}
+	while (s->n == 0 && !s->eof) {
+		if (m->stop || !dw_evtxin_next(s->ev, on_stream_event, s)) {
+			dw_evtx_get_stats(dw_evtxin_decoder(s->ev), &s->est);
+			s->eps = *dw_evtxin_parse_stats(s->ev);
+			dw_evtxin_free(s->ev);
+			s->ev = NULL;
+			s->eof = 1;
+		}
+	}
+}
+
 void dw_merge_stop(struct dw_merge *m)
 {
+	m->stop = 1;
 	for (size_t i = 0; i < m->ns; i++)
 		dw_reader_stop(m->s[i].rd);
 }
@@ -213,6 +283,8 @@ static void fill(struct dw_merge *m, uint32_t i, dw_merge_err_fn err, void *ectx
 	struct dw_line ln;
 	int rc;
 
+	if (s->evtx)
+		fill_evtx(m, s, err, ectx);
 	while (s->n == 0 && !s->eof) {
 		rc = dw_reader_next(s->rd, &ln);
 		if (rc == DW_EOF || (rc != DW_OK && rc != DW_EIO)) {
@@ -265,5 +337,24 @@ void dw_merge_totals(const struct dw_merge *m, struct dw_reader_stats *rs,
 	for (size_t i = 0; i < m->ns; i++) {
 		dw_cli_add_stats(rs, ps, dw_reader_stats(m->s[i].rd), dw_parser_stats(m->s[i].ps));
 		*parser_mem += dw_parser_memuse(m->s[i].ps);
+	}
+}
+
+void dw_merge_evtx_totals(const struct dw_merge *m, uint64_t *files, uint64_t *bytes,
+			  struct dw_evtx_stats *st, struct dw_parse_stats *ps)
+{
+	struct dw_reader_stats none;
+
+	memset(&none, 0, sizeof(none));
+	*files = *bytes = 0;
+	memset(st, 0, sizeof(*st));
+	for (size_t i = 0; i < m->ns; i++) {
+		const struct stream *s = &m->s[i];
+		if (!s->evtx)
+			continue;
+		(*files)++;
+		*bytes += s->evtx_bytes;
+		dw_cli_add_evtx(st, &s->est);
+		dw_cli_add_stats(&none, ps, &none, &s->eps);
 	}
 }

@@ -3,6 +3,7 @@
  * progress line while reading when stderr is a terminal. Numbers are
  * grouped by thousands so a 3 a.m. reader sees magnitudes at a glance.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -77,21 +78,66 @@ static void line_counts(FILE *f, const char *label, const uint64_t *v, int n,
 	fputc('\n', f);
 }
 
+void dw_cli_add_evtx(struct dw_evtx_stats *t, const struct dw_evtx_stats *s)
+{
+	const uint64_t *a = (const uint64_t *)(const void *)s;
+	uint64_t *b = (uint64_t *)(void *)t;
+
+	/* every member is a uint64_t counter */
+	for (size_t i = 0; i < sizeof(*s) / sizeof(uint64_t); i++)
+		b[i] += a[i];
+}
+
+/* The .evtx line: files, chunks, records, and each damage counter that is not zero. */
+static void evtx_line(FILE *f, const struct dw_cli_summary *s)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} dmg[] = {
+		{"bad file headers", offsetof(struct dw_evtx_stats, bad_file_header)},
+		{"chunks without magic", offsetof(struct dw_evtx_stats, bad_chunk_magic)},
+		{"chunk header CRC errors", offsetof(struct dw_evtx_stats, bad_chunk_crc)},
+		{"record data CRC errors", offsetof(struct dw_evtx_stats, bad_data_crc)},
+		{"truncated chunks", offsetof(struct dw_evtx_stats, truncated_chunk)},
+		{"records recovered from damaged chunks", offsetof(struct dw_evtx_stats, recovered_records)},
+		{"bad records", offsetof(struct dw_evtx_stats, bad_record)},
+		{"unreadable BinXML", offsetof(struct dw_evtx_stats, bad_binxml)},
+		{"records without a time", offsetof(struct dw_evtx_stats, bad_time)},
+		{"stale records in chunk slack", offsetof(struct dw_evtx_stats, slack_records)},
+	};
+	char a[32], b[32], c[32];
+
+	fprintf(f, "  %-12s %s files, %s records in %s chunks", "evtx", grp(s->evtx_files, a),
+		grp(s->evtx.records, b), grp(s->evtx.chunks, c));
+	for (size_t i = 0; i < DW_ARRAY_LEN(dmg); i++) {
+		uint64_t v;
+		memcpy(&v, (const char *)&s->evtx + dmg[i].off, sizeof(v));
+		if (v)
+			fprintf(f, ", %s %s", grp(v, a), dmg[i].name);
+	}
+	fputc('\n', f);
+}
+
 void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
 {
 	const struct dw_reader_stats *rs = &s->rs;
 	const struct dw_parse_stats *ps = &s->ps;
 	struct rusage ru;
 	char a[32], b[32], t1[DW_TM_BUFSZ], t2[DW_TM_BUFSZ];
-	double mb = (double)rs->bytes / 1e6;
+	double mb = (double)(rs->bytes + s->evtx_bytes) / 1e6;
+	uint64_t items = rs->lines + s->evtx.records;
 
 	getrusage(RUSAGE_SELF, &ru);
-	fprintf(f, "dwell %s: %s inputs, %s lines, %.1f MB in %.2f s (%.0f MB/s, %s lines/s), "
+	fprintf(f, "dwell %s: %s inputs, %s lines%s, %.1f MB in %.2f s (%.0f MB/s, %s %s/s), "
 		   "peak RSS %.1f MiB\n",
-		s->detect ? "scan" : "parse", grp(rs->inputs, a), grp(rs->lines, b), mb, s->seconds,
+		s->detect ? "scan" : "parse", grp(rs->inputs + s->evtx_files, a), grp(rs->lines, b),
+		s->evtx_files ? " and .evtx records" : "", mb, s->seconds,
 		s->seconds > 0 ? mb / s->seconds : 0.0,
-		grp(s->seconds > 0 ? (uint64_t)((double)rs->lines / s->seconds) : 0, t1),
-		(double)ru.ru_maxrss / 1024.0);
+		grp(s->seconds > 0 ? (uint64_t)((double)items / s->seconds) : 0, t1),
+		s->evtx_files ? "records" : "lines", (double)ru.ru_maxrss / 1024.0);
+	if (s->evtx_files)
+		evtx_line(f, s);
 	if (s->streams > 1)
 		fprintf(f, "  %-12s %zu logs read side by side, events merged in time order\n",
 			"merged", s->streams);
