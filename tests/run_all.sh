@@ -13,10 +13,16 @@ LOG="$BUILD/test.log"
 mkdir -p "$BUILD"
 : > "$LOG"
 
-run() { # name, command...
-	local name=$1; shift
+run() { # name, command... (a suite that exits non-zero, e.g. a crash, is a failure)
+	local name=$1 rc; shift
 	echo "# suite: $name" | tee -a "$LOG"
-	"$@" 2>&1 | tee -a "$LOG" | grep -E '^(not ok|#)' || true
+	"$@" > "$BUILD/suite.out" 2>&1
+	rc=$?
+	tee -a "$LOG" < "$BUILD/suite.out" | grep -E '^(not ok|#)' || true
+	if [ $rc -ne 0 ]; then
+		echo "not ok suite-$name-exit (exit status $rc; see $LOG)" | tee -a "$LOG"
+		tail -20 "$BUILD/suite.out"
+	fi
 }
 
 run unit "$BUILD/tests/run"
