@@ -5,7 +5,16 @@
  * DW_JSON_DEPTH entries, 64 * 4 bytes on the C stack), so hostile nesting
  * costs no recursion. Each token records where its sub-tree ends (next),
  * filled when the container closes, so a lookup visits only the members of
- * the object it searches: O(members), never O(document).
+ * the object it searches: O(members), never O(document); dw_json_field
+ * finds an exact key or the first case-blind one in the same single walk.
+ *
+ * Strings are most of the bytes of a log record, and only three kinds of
+ * byte inside one matter: '"', '\\' and control bytes. The fast path finds
+ * the next of them 16 bytes at a time with SSE2 (an unaligned load, a min,
+ * three compares, a movemask) and looks at nothing in between; a scalar
+ * twin does the same byte by byte where SSE2 is missing or DW_NO_SIMD is
+ * defined, and the tests check that both give the same answer on every
+ * input.
  *
  * Memory: the caller's token array, 20 bytes a token (a 2 KiB sign-in
  * record needs about 200 tokens: 4 KiB); nothing else.
@@ -58,39 +67,102 @@ static size_t escape_len(const char *p, size_t n, size_t k)
 }
 
 /*
+ * A string body ends at its first '"' that is not part of an escape. Only
+ * three kinds of byte need a look: '"', '\\' (an escape, checked and then
+ * stepped over whole, so the quote of \" never ends the string) and a raw
+ * control byte below 0x20 (an error). next_special finds the first of them
+ * at or after i, or gives n; the bytes before it need no other look.
+ */
+static size_t next_special_scalar(const char *p, size_t n, size_t i)
+{
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == '"' || c == '\\' || c < 0x20)
+			break;
+	}
+	return i;
+}
+
+#if defined(__SSE2__) && !defined(DW_NO_SIMD)
+#include <emmintrin.h>
+/*
+ * 16 bytes at a time: a byte is special when it equals '"' or '\\', or when
+ * min(b, 0x1f) == b (an unsigned b <= 0x1f). The last partial block is read
+ * as the 16 bytes that end at n, with the bits before i shifted out, so no
+ * byte past n is read; inputs shorter than 16 bytes go to the scalar twin
+ * (tests compare both on every input).
+ */
+static unsigned special_mask(const char *p)
+{
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i lim = _mm_set1_epi8(0x1f);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, quote), _mm_cmpeq_epi8(b, bslash)),
+				 _mm_cmpeq_epi8(_mm_min_epu8(b, lim), b));
+
+	return (unsigned)_mm_movemask_epi8(m);
+}
+
+static size_t next_special(const char *p, size_t n, size_t i)
+{
+	unsigned m;
+
+	for (; i + 16 <= n; i += 16)
+		if ((m = special_mask(p + i)) != 0)
+			return i + (size_t)__builtin_ctz(m);
+	if (i >= n || n < 16)
+		return next_special_scalar(p, n, i);
+	m = special_mask(p + n - 16) >> (i - (n - 16)); /* 1..15 bytes left */
+	return m ? i + (size_t)__builtin_ctz(m) : n;
+}
+#else
+#define next_special next_special_scalar
+#endif
+
+/*
  * Scans a string body from p[i] (after the opening quote): returns the
  * offset of the closing quote, or -1 for a bad escape, a raw control byte
- * or no closing quote. memchr finds each candidate quote; the run before it
- * is checked byte by byte, and a quote that an escape swallowed restarts the
- * search after the escape.
+ * or no closing quote; *escaped says whether a valid escape came before
+ * it. vec picks next_special or its scalar twin (a constant: both
+ * scan_string and scan_string_scalar inline this).
  */
-static long scan_string(const char *p, size_t n, size_t i, int *escaped)
+static inline long scan_body(const char *p, size_t n, size_t i, int *escaped, int vec)
 {
 	*escaped = 0;
-	while (i < n) {
-		const char *q = memchr(p + i, '"', n - i);
-		size_t stop, k;
+	for (;;) {
+		size_t l;
 
-		if (!q)
+		i = vec ? next_special(p, n, i) : next_special_scalar(p, n, i);
+		if (i >= n)
 			return -1;
-		stop = (size_t)(q - p);
-		for (k = i; k < stop; k++) {
-			unsigned char c = (unsigned char)p[k];
-			size_t l;
-			if (c < 0x20)
-				return -1;
-			if (c != '\\')
-				continue;
-			if ((l = escape_len(p, n, k)) == 0)
-				return -1;
-			*escaped = 1;
-			k += l - 1;
-		}
-		if (k == stop)
-			return (long)stop;
-		i = k; /* the quote at stop was escaped */
+		if (p[i] == '"')
+			return (long)i;
+		if (p[i] != '\\' || (l = escape_len(p, n, i)) == 0)
+			return -1; /* a control byte or a bad escape */
+		*escaped = 1;
+		i += l;
 	}
-	return -1;
+}
+
+static long scan_string(const char *p, size_t n, size_t i, int *escaped)
+{
+	return scan_body(p, n, i, escaped, 1);
+}
+
+static long scan_string_scalar(const char *p, size_t n, size_t i, int *escaped)
+{
+	return scan_body(p, n, i, escaped, 0);
+}
+
+/* For the tests: 1 if scan_string and its scalar twin disagree from any start in p[0..n]. */
+int dw_json_scan_check(const char *p, size_t n)
+{
+	for (size_t i = 0; i <= n; i++) {
+		int e1, e2;
+		if (scan_string(p, n, i, &e1) != scan_string_scalar(p, n, i, &e2) || e1 != e2)
+			return 1;
+	}
+	return 0;
 }
 
 static size_t scan_number(const char *p, size_t n, size_t i)
@@ -125,202 +197,209 @@ static size_t scan_number(const char *p, size_t n, size_t i)
 	return i - s;
 }
 
-static struct dw_json_tok *push(struct dw_json *j, int type, size_t start, size_t end)
+static size_t skip_ws(const char *p, size_t n, size_t i)
 {
-	struct dw_json_tok *t;
+	while (i < n && is_ws((unsigned char)p[i]))
+		i++;
+	return i;
+}
 
-	if (j->n >= j->cap)
-		return NULL;
-	t = &j->t[j->n++];
-	t->type = (uint8_t)type;
-	t->escaped = 0;
-	t->start = (uint32_t)start;
-	t->end = (uint32_t)end;
-	t->size = 0;
-	t->next = j->n;
-	return t;
+/* Appends a token (the caller checked the room): a leaf until its container closes. */
+static struct dw_json_tok *push(struct dw_json_tok *t, uint32_t *nt, int type, size_t start,
+				size_t end)
+{
+	struct dw_json_tok *k = &t[(*nt)++];
+
+	k->type = (uint8_t)type;
+	k->escaped = 0;
+	k->start = (uint32_t)start;
+	k->end = (uint32_t)end;
+	k->size = 0;
+	k->next = *nt;
+	return k;
 }
 
 /*
- * States: expecting a value (V), a key or '}' (K), a ':' (C), or ',' / close
- * (A). "first" allows ']' or '}' right after the opener.
+ * One label a state: a value is due (value), a key (key), a value is
+ * complete, so ',' or the close of the innermost container is due (done),
+ * or only white space is left (end). A container's first byte is looked at
+ * where it opens: the one place where '}' or ']' may stand in for a key or
+ * value (an empty container). Every state skips white space first and
+ * fails at the end of the text; errors leave through out with the tokens
+ * made so far. The token count lives in nt (j->n is set
+ * on the way out), the capacity in cap and the innermost open container in
+ * top (NULL at depth 0), so no token store makes the compiler reload them.
  */
 int dw_json_parse(struct dw_json *j, const char *p, size_t n)
 {
 	uint32_t stack[DW_JSON_DEPTH];
-	int depth = 0, want_key = 0, after = 0, first = 0, done = 0;
+	struct dw_json_tok *t = j->t, *top = NULL;
+	uint32_t nt = 0, cap = j->cap;
+	int depth = 0, rc = DW_EINVAL, esc;
 	size_t i = 0;
+	long q;
+	unsigned char c;
 
 	j->src = p;
 	j->n = 0;
 	if (n >= UINT32_MAX)
 		return DW_ERANGE;
-	while (i < n) {
-		unsigned char c = (unsigned char)p[i];
-		struct dw_json_tok *t;
-
-		if (is_ws(c)) {
-			i++;
-			continue;
+value:
+	if ((i = skip_ws(p, n, i)) >= n)
+		goto out;
+	c = (unsigned char)p[i];
+	if (top && top->type == DW_JSON_ARRAY)
+		top->size++;
+	if (c == '"') {
+		if ((q = scan_string(p, n, i + 1, &esc)) < 0)
+			goto out;
+		if (nt >= cap)
+			goto range;
+		push(t, &nt, DW_JSON_STRING, i + 1, (size_t)q)->escaped = (uint8_t)esc;
+		i = (size_t)q + 1;
+	} else if (c == '{' || c == '[') {
+		if (depth >= DW_JSON_DEPTH || nt >= cap)
+			goto range;
+		top = push(t, &nt, c == '{' ? DW_JSON_OBJECT : DW_JSON_ARRAY, i, i + 1);
+		stack[depth++] = nt - 1;
+		if ((i = skip_ws(p, n, i + 1)) >= n)
+			goto out;
+		if (p[i] == '}' || p[i] == ']') { /* empty */
+			if ((p[i] == '}') != (c == '{'))
+				goto out;
+			goto close;
 		}
-		if (done)
-			return DW_EINVAL; /* trailing bytes */
-		if (after) { /* after a value: ',' or a close */
-			struct dw_json_tok *top = &j->t[stack[depth - 1]];
-			if (c == ',') {
-				after = 0;
-				want_key = top->type == DW_JSON_OBJECT;
-				first = 0;
-				i++;
-				continue;
-			}
-			if ((c == '}' && top->type == DW_JSON_OBJECT) ||
-			    (c == ']' && top->type == DW_JSON_ARRAY)) {
-				top->end = (uint32_t)(i + 1);
-				top->next = j->n;
-				depth--;
-				i++;
-				if (depth == 0)
-					done = 1;
-				continue;
-			}
-			return DW_EINVAL;
-		}
-		if (first && (c == '}' || c == ']')) { /* empty container */
-			struct dw_json_tok *top = &j->t[stack[depth - 1]];
-			if ((c == '}') != (top->type == DW_JSON_OBJECT))
-				return DW_EINVAL;
-			top->end = (uint32_t)(i + 1);
-			top->next = j->n;
-			depth--;
-			first = 0;
-			want_key = 0;
-			after = depth > 0;
-			if (depth == 0)
-				done = 1;
-			i++;
-			continue;
-		}
-		first = 0;
-		if (want_key) {
-			long q;
-			int esc;
-			if (c != '"')
-				return DW_EINVAL;
-			q = scan_string(p, n, i + 1, &esc);
-			if (q < 0)
-				return DW_EINVAL;
-			if (!(t = push(j, DW_JSON_STRING, i + 1, (size_t)q)))
-				return DW_ERANGE;
-			t->escaped = (uint8_t)esc;
-			j->t[stack[depth - 1]].size++;
-			i = (size_t)q + 1;
-			while (i < n && is_ws((unsigned char)p[i]))
-				i++;
-			if (i >= n || p[i] != ':')
-				return DW_EINVAL;
-			i++;
-			want_key = 0;
-			continue;
-		}
-		/* a value */
-		if (depth > 0 && j->t[stack[depth - 1]].type == DW_JSON_ARRAY)
-			j->t[stack[depth - 1]].size++;
-		if (c == '{' || c == '[') {
-			if (depth >= DW_JSON_DEPTH)
-				return DW_ERANGE;
-			if (!(t = push(j, c == '{' ? DW_JSON_OBJECT : DW_JSON_ARRAY, i, i + 1)))
-				return DW_ERANGE;
-			stack[depth++] = j->n - 1;
-			want_key = c == '{';
-			first = 1;
-			i++;
-			continue;
-		}
-		if (c == '"') {
-			int esc;
-			long q = scan_string(p, n, i + 1, &esc);
-			if (q < 0)
-				return DW_EINVAL;
-			if (!(t = push(j, DW_JSON_STRING, i + 1, (size_t)q)))
-				return DW_ERANGE;
-			t->escaped = (uint8_t)esc;
-			i = (size_t)q + 1;
-		} else if (c == '-' || dw_isdigit(c)) {
-			size_t l = scan_number(p, n, i);
-			if (l == 0)
-				return DW_EINVAL;
-			if (!push(j, DW_JSON_NUMBER, i, i + l))
-				return DW_ERANGE;
-			i += l;
-		} else if (n - i >= 4 && memcmp(p + i, "true", 4) == 0) {
-			if (!push(j, DW_JSON_TRUE, i, i + 4))
-				return DW_ERANGE;
-			i += 4;
-		} else if (n - i >= 5 && memcmp(p + i, "false", 5) == 0) {
-			if (!push(j, DW_JSON_FALSE, i, i + 5))
-				return DW_ERANGE;
-			i += 5;
-		} else if (n - i >= 4 && memcmp(p + i, "null", 4) == 0) {
-			if (!push(j, DW_JSON_NULL, i, i + 4))
-				return DW_ERANGE;
-			i += 4;
-		} else {
-			return DW_EINVAL;
-		}
-		if (depth == 0)
-			done = 1;
-		else
-			after = 1;
+		if (c == '{')
+			goto key;
+		goto value;
+	} else if (c == '-' || dw_isdigit(c)) {
+		size_t l = scan_number(p, n, i);
+		if (l == 0)
+			goto out;
+		if (nt >= cap)
+			goto range;
+		push(t, &nt, DW_JSON_NUMBER, i, i + l);
+		i += l;
+	} else if (n - i >= 4 && memcmp(p + i, "true", 4) == 0) {
+		if (nt >= cap)
+			goto range;
+		push(t, &nt, DW_JSON_TRUE, i, i + 4);
+		i += 4;
+	} else if (n - i >= 5 && memcmp(p + i, "false", 5) == 0) {
+		if (nt >= cap)
+			goto range;
+		push(t, &nt, DW_JSON_FALSE, i, i + 5);
+		i += 5;
+	} else if (n - i >= 4 && memcmp(p + i, "null", 4) == 0) {
+		if (nt >= cap)
+			goto range;
+		push(t, &nt, DW_JSON_NULL, i, i + 4);
+		i += 4;
+	} else {
+		goto out;
 	}
-	return done ? DW_OK : DW_EINVAL;
+done: /* a value is complete */
+	if (depth == 0)
+		goto end;
+	if ((i = skip_ws(p, n, i)) >= n)
+		goto out;
+	if (p[i] == ',') {
+		i++;
+		if (top->type == DW_JSON_ARRAY)
+			goto value;
+		goto key;
+	}
+	if (p[i] != (top->type == DW_JSON_OBJECT ? '}' : ']'))
+		goto out;
+close: /* p[i] closes top */
+	top->end = (uint32_t)(i + 1);
+	top->next = nt;
+	i++;
+	depth--;
+	top = depth > 0 ? &t[stack[depth - 1]] : NULL;
+	goto done;
+key:
+	if ((i = skip_ws(p, n, i)) >= n || p[i] != '"')
+		goto out;
+	if ((q = scan_string(p, n, i + 1, &esc)) < 0)
+		goto out;
+	if (nt >= cap)
+		goto range;
+	push(t, &nt, DW_JSON_STRING, i + 1, (size_t)q)->escaped = (uint8_t)esc;
+	top->size++;
+	if ((i = skip_ws(p, n, (size_t)q + 1)) >= n || p[i] != ':')
+		goto out;
+	i++;
+	goto value;
+end:
+	rc = skip_ws(p, n, i) < n ? DW_EINVAL : DW_OK; /* trailing bytes */
+	goto out;
+range:
+	rc = DW_ERANGE;
+out:
+	j->n = nt;
+	return rc;
 }
 
-static int key_eq(const struct dw_json *j, const struct dw_json_tok *k, const char *key, size_t kl,
-		  int ci)
+/* 1 if s[0..n) equals key[0..n): keys of one length mostly differ in the first byte already. */
+static int same(const char *s, const char *key, size_t n)
 {
-	const char *s = j->src + k->start;
-	size_t n = k->end - k->start;
+	return n == 0 || (s[0] == key[0] && memcmp(s + 1, key + 1, n - 1) == 0);
+}
 
-	if (n != kl || k->escaped)
-		return 0; /* keys with escapes are not looked up by name */
-	if (!ci)
-		return memcmp(s, key, kl) == 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char a = (unsigned char)s[i], b = (unsigned char)key[i];
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a + 32);
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b + 32);
-		if (a != b)
+/* 1 if s[0..n) equals key[0..n) but for ASCII case. */
+static int same_ci(const char *s, const char *key, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (dw_tolower((unsigned char)s[i]) != dw_tolower((unsigned char)key[i]))
 			return 0;
-	}
 	return 1;
 }
 
-static int get_n(const struct dw_json *j, int obj, const char *key, size_t kl, int ci)
-{
-	uint32_t i, left;
+/* How get_n matches: exactly; ignoring ASCII case; exactly if some key does, else ignoring case. */
+enum { KEY_EXACT, KEY_CI, KEY_FIELD };
 
-	if (obj < 0 || (uint32_t)obj >= j->n || j->t[obj].type != DW_JSON_OBJECT)
+/*
+ * Value token of key[0..kl) in object obj, or -1: one walk over the
+ * members. Keys with escapes are not looked up by name. An exact match is
+ * also a case-blind one, so KEY_CI stops at the first key of either kind;
+ * KEY_FIELD stops at the first exact one and else gives the first
+ * case-blind one it passed.
+ */
+static int get_n(const struct dw_json *j, int obj, const char *key, size_t kl, int how)
+{
+	const struct dw_json_tok *t = j->t, *k, *last;
+	uint32_t left;
+	int ci = -1;
+
+	if (obj < 0 || (uint32_t)obj >= j->n || t[obj].type != DW_JSON_OBJECT)
 		return -1;
-	i = (uint32_t)obj + 1;
-	for (left = j->t[obj].size; left > 0 && i + 1 < j->n; left--) {
-		if (key_eq(j, &j->t[i], key, kl, ci))
-			return (int)i + 1;
-		i = j->t[i + 1].next; /* skip the value's sub-tree */
+	last = &t[j->n - 1]; /* a key needs its value token after it */
+	k = &t[obj + 1];
+	for (left = t[obj].size; left > 0 && k < last; left--) {
+		if (k->end - k->start == kl && !k->escaped) {
+			const char *s = j->src + k->start;
+			if (same(s, key, kl))
+				return (int)(k - t) + 1;
+			if (how != KEY_EXACT && ci < 0 && same_ci(s, key, kl)) {
+				if (how == KEY_CI)
+					return (int)(k - t) + 1;
+				ci = (int)(k - t) + 1;
+			}
+		}
+		k = &t[k[1].next]; /* skip the value's sub-tree */
 	}
-	return -1;
+	return ci;
 }
 
 int dw_json_get(const struct dw_json *j, int obj, const char *key)
 {
-	return get_n(j, obj, key, strlen(key), 0);
+	return get_n(j, obj, key, strlen(key), KEY_EXACT);
 }
 
 int dw_json_get_ci(const struct dw_json *j, int obj, const char *key)
 {
-	return get_n(j, obj, key, strlen(key), 1);
+	return get_n(j, obj, key, strlen(key), KEY_CI);
 }
 
 int dw_json_index(const struct dw_json *j, int arr, uint32_t idx)
@@ -355,7 +434,7 @@ int dw_json_path(const struct dw_json *j, int root, const char *path)
 		if (j->t[cur].type == DW_JSON_ARRAY && numeric)
 			cur = dw_json_index(j, cur, idx);
 		else
-			cur = get_n(j, cur, path, l, 0);
+			cur = get_n(j, cur, path, l, KEY_EXACT);
 		path += l;
 		if (*path == '.')
 			path++;
@@ -482,12 +561,7 @@ int dw_json_i64(const struct dw_json *j, int tok, int64_t *v)
 
 int dw_json_field(const struct dw_json *j, int obj, const char *key)
 {
-	int t;
-
-	if (obj < 0)
-		return -1;
-	t = dw_json_get(j, obj, key);
-	return t >= 0 ? t : dw_json_get_ci(j, obj, key);
+	return get_n(j, obj, key, strlen(key), KEY_FIELD);
 }
 
 int dw_json_type(const struct dw_json *j, int tok)

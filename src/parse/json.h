@@ -103,4 +103,7 @@ struct dw_slice dw_json_take(const struct dw_json *j, int tok, struct dw_json_sc
 /* A number, or a string holding one (integer part; "12.5" gives 12). DW_OK or DW_EINVAL. */
 int dw_json_i64(const struct dw_json *j, int tok, int64_t *v) DW_WUR;
 
+/* Test hook: 1 if the SIMD and scalar string scans disagree from any start in p[0..n]. */
+int dw_json_scan_check(const char *p, size_t n);
+
 #endif
