@@ -124,15 +124,18 @@ void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
 	const struct dw_reader_stats *rs = &s->rs;
 	const struct dw_parse_stats *ps = &s->ps;
 	struct rusage ru;
-	char a[32], b[32], t1[DW_TM_BUFSZ], t2[DW_TM_BUFSZ];
+	char a[32], b[32], t1[DW_TM_BUFSZ], t2[DW_TM_BUFSZ], ev[64];
 	double mb = (double)(rs->bytes + s->evtx_bytes) / 1e6;
 	uint64_t items = rs->lines + s->evtx.records;
 
 	getrusage(RUSAGE_SELF, &ru);
+	ev[0] = 0;
+	if (s->evtx_files)
+		snprintf(ev, sizeof(ev), ", %s .evtx records", grp(s->evtx.records, t2));
 	fprintf(f, "dwell %s: %s inputs, %s lines%s, %.1f MB in %.2f s (%.0f MB/s, %s %s/s), "
 		   "peak RSS %.1f MiB\n",
 		s->detect ? "scan" : "parse", grp(rs->inputs + s->evtx_files, a), grp(rs->lines, b),
-		s->evtx_files ? " and .evtx records" : "", mb, s->seconds,
+		ev, mb, s->seconds,
 		s->seconds > 0 ? mb / s->seconds : 0.0,
 		grp(s->seconds > 0 ? (uint64_t)((double)items / s->seconds) : 0, t1),
 		s->evtx_files ? "records" : "lines", (double)ru.ru_maxrss / 1024.0);

@@ -135,3 +135,27 @@ if [ -f "$MS" ]; then
 else
 	nok msolspray "$MS missing"
 fi
+
+# .evtx read natively, also inside a directory next to text logs, merged by time
+EV=$DWELL_SHARED/data/evtx
+if [ -f "$EV/kerbrute-enum-4768-4771.evtx" ]; then
+	mkdir -p "$T/mixed"
+	cp "$EV/kerbrute-enum-4768-4771.evtx" "$T/mixed/Security.evtx"
+	cp tests/data/gateway-sample.log "$T/mixed/ns.log"
+	"$DWELL" scan "$T/mixed" > "$T/mixed.out" 2> "$T/mixed.err"
+	check evtx-dir-exit0 test $? -eq 0
+	check evtx-dir-evtx-alerts grep -q '"kind":"password_spray".*"sources":\["10.23.123.11"\]' "$T/mixed.out"
+	check evtx-dir-text-alerts grep -q '"kind":"new_access"' "$T/mixed.out"
+	check evtx-dir-summary grep -q 'evtx  *1 files, 42 records' "$T/mixed.err"
+	"$DWELL" parse -q "$EV/kerbrute-enum-4768-4771.evtx" > "$T/evtx.jsonl"
+	check evtx-parse-42 test "$(wc -l < "$T/evtx.jsonl")" -eq 42
+	check evtx-parse-fields grep -q '"log":"win","host":"rootdc1.offsec.lan","action":"auth_failure","reason":"locked","user":"administrator"' "$T/evtx.jsonl"
+	# a damaged copy: header zeroed, a chunk cut short; the rest still read, damage counted
+	head -c 40000 "$EV/smb-guess-4625-deepblue.evtx" > "$T/cut.evtx"
+	dd if=/dev/zero of="$T/cut.evtx" bs=1 count=4096 conv=notrunc status=none
+	"$DWELL" scan "$T/cut.evtx" > /dev/null 2> "$T/cut.err"
+	check evtx-damaged-exit0 test $? -eq 0
+	check evtx-damaged-counted grep -q 'bad file headers' "$T/cut.err"
+else
+	nok evtx-dir "$EV missing"
+fi
