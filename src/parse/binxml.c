@@ -17,8 +17,8 @@
  * and context); a record then costs one pass over its substitution
  * descriptors plus the items: the EventID, time, ids and names are read
  * from the substitution values directly (integers and FILETIME without
- * text), strings converted UTF-16 -> UTF-8 (ASCII fast path, SSE2 with a
- * scalar twin). Records without templates (inline BinXML, as WEF writes
+ * text), strings converted UTF-16 -> UTF-8 (binval.c: ASCII fast path,
+ * SSE2 with a scalar twin). Records without templates (inline BinXML, as WEF writes
  * some) are compiled on the fly into per-record scratch.
  *
  * Laziness. Items are evaluated in document order, so System comes first:
@@ -48,15 +48,12 @@
  * about 1.9 MiB in all.
  */
 #include "binxml.h"
+#include "binval.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "../core/tm.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #define MAX_DEPTH 48
 #define MAX_NEST 8
@@ -181,116 +178,6 @@ struct ev {
 	uint32_t work;
 };
 
-static inline uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return v;
-}
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static inline uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-/* ---- UTF-16 -> UTF-8 ---------------------------------------------------- */
-
-static size_t put_cp(uint32_t c, char *o)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xc0 | (c >> 6));
-		o[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xe0 | (c >> 12));
-		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (c >> 18));
-	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
-/* Scalar conversion of s[i..n) chars, appending at out+k; stops at NUL. */
-static size_t utf16_tail(const uint8_t *s, size_t i, size_t n, char *out, size_t k)
-{
-	while (i < n) {
-		uint32_t c = rd16(s + 2 * i);
-		if (c == 0)
-			break;
-		i++;
-		if (c < 0x80) {
-			out[k++] = (char)c;
-			continue;
-		}
-		if (c >= 0xd800 && c <= 0xdbff && i < n) {
-			uint32_t d = rd16(s + 2 * i);
-			if (d >= 0xdc00 && d <= 0xdfff) {
-				i++;
-				k += put_cp(0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00), out + k);
-				continue;
-			}
-		}
-		if (c >= 0xd800 && c <= 0xdfff)
-			c = 0xfffd;
-		k += put_cp(c, out + k);
-	}
-	return k;
-}
-
-size_t dw_binxml_utf16(const uint8_t *s, size_t n, char *out, int simd)
-{
-	size_t i = 0, k = 0;
-
-	if (simd) {
-#if defined(__SSE2__)
-		const __m128i hi = _mm_set1_epi16((short)0xff80), z = _mm_setzero_si128();
-		while (i + 8 <= n) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 2 * i));
-			__m128i ascii = _mm_cmpeq_epi16(_mm_and_si128(v, hi), z);
-			__m128i nul = _mm_cmpeq_epi16(v, z);
-			if (_mm_movemask_epi8(_mm_andnot_si128(nul, ascii)) != 0xffff)
-				break;
-			_mm_storel_epi64((__m128i *)(void *)(out + k), _mm_packus_epi16(v, v));
-			i += 8;
-			k += 8;
-		}
-#else
-		while (i + 4 <= n) {
-			uint64_t w = rd64(s + 2 * i);
-			if ((w & 0xff80ff80ff80ff80ULL) || !(w & 0xffffULL) ||
-			    !(w & 0xffff0000ULL) || !(w & 0xffff00000000ULL) ||
-			    !(w & 0xffff000000000000ULL))
-				break;
-			out[k] = (char)w;
-			out[k + 1] = (char)(w >> 16);
-			out[k + 2] = (char)(w >> 32);
-			out[k + 3] = (char)(w >> 48);
-			i += 4;
-			k += 4;
-		}
-#endif
-	}
-	return utf16_tail(s, i, n, out, k);
-}
-
 /* ---- arenas and output ------------------------------------------------ */
 
 static int arena_new(struct arena *a)
@@ -400,7 +287,7 @@ static uint16_t name_hash(const uint8_t *s, uint32_t n)
 	uint32_t h = 0;
 
 	for (uint32_t i = 0; i < n; i++)
-		h = h * 65599u + rd16(s + 2 * i);
+		h = h * 65599u + dw_rd16(s + 2 * i);
 	return (uint16_t)h;
 }
 
@@ -417,15 +304,15 @@ static int name_score(const struct walk *w, uint32_t off, uint32_t q, uint32_t s
 	if (off == q) {
 		if (q > w->end || w->end - q < 8)
 			return 0;
-		cnt = rd16(c + q + 6);
+		cnt = dw_rd16(c + q + 6);
 		return (w->end - q - 8) / 2 >= (uint32_t)cnt + 1 ? 3 : 0;
 	}
 	if (off >= w->b->n || w->b->n - off < 8)
 		return 0;
-	cnt = rd16(c + off + 6);
+	cnt = dw_rd16(c + off + 6);
 	if ((w->b->n - off - 8) / 2 < cnt)
 		return 0;
-	if (off < start && name_hash(c + off + 8, cnt) == rd16(c + off + 4))
+	if (off < start && name_hash(c + off + 8, cnt) == dw_rd16(c + off + 4))
 		return 2;
 	return 1;
 }
@@ -443,14 +330,14 @@ static int name_at(const struct walk *w, uint32_t off, uint32_t *q, const uint8_
 	if (off == *q) {
 		if (off > w->end || w->end - off < 8)
 			return DW_BX_BAD;
-		n = rd16(c + off + 6);
+		n = dw_rd16(c + off + 6);
 		if ((w->end - off - 8) / 2 < n + 1)
 			return DW_BX_BAD;
 		*q = off + 8 + 2 * n + 2;
 	} else {
 		if (off >= w->b->n || w->b->n - off < 8)
 			return DW_BX_BAD;
-		n = rd16(c + off + 6);
+		n = dw_rd16(c + off + 6);
 		if ((w->b->n - off - 8) / 2 < n)
 			return DW_BX_BAD;
 	}
@@ -587,7 +474,7 @@ static int add_utf16(struct walk *w, uint32_t first_part, const uint8_t *s, uint
 
 	if ((size_t)cnt * 3 > AR_TEXT - a->ntx)
 		return BX_FULL;
-	k = dw_binxml_utf16(s, cnt, a->tx + a->ntx, 1);
+	k = dw_binval_utf16(s, cnt, a->tx + a->ntx, 1);
 	return add_text(w, first_part, a->tx + a->ntx, k);
 }
 
@@ -611,11 +498,11 @@ static int elem_header(const struct walk *w, uint32_t p, uint32_t *nameoff, uint
 	uint32_t na = 0, nb = 0;
 
 	if (w->end - p >= 11) {
-		na = rd32(w->c + p + 7);
+		na = dw_rd32(w->c + p + 7);
 		sa = name_score(w, na, p + 11, p);
 	}
 	if (w->end - p >= 9) {
-		nb = rd32(w->c + p + 5);
+		nb = dw_rd32(w->c + p + 5);
 		sb = name_score(w, nb, p + 9, p);
 	}
 	if (!sa && !sb)
@@ -639,30 +526,30 @@ static int instance(struct walk *w, uint32_t *pp, int ctx)
 
 	if (end - p < 10)
 		return DW_BX_BAD;
-	def = rd32(c + p + 6);
+	def = dw_rd32(c + p + 6);
 	if (def == p + 10) {
 		if (end - p < 34)
 			return DW_BX_BAD;
-		size = rd32(c + p + 30);
+		size = dw_rd32(c + p + 30);
 		if (size > end - (p + 34))
 			return DW_BX_BAD;
 		data = p + 34 + size;
 	} else {
 		if (def >= w->b->n || w->b->n - def < 24)
 			return DW_BX_TEMPLATE;
-		size = rd32(c + def + 20);
+		size = dw_rd32(c + def + 20);
 		if (size > w->b->n - def - 24)
 			return DW_BX_TEMPLATE;
 		data = p + 10;
 	}
 	if (end - data < 4)
 		return DW_BX_BAD;
-	cnt = rd32(c + data);
+	cnt = dw_rd32(c + data);
 	if (cnt > (end - data - 4) / 4)
 		return DW_BX_BAD;
 	q = data + 4 + 4 * cnt;
 	for (uint32_t i = 0; i < cnt; i++)
-		sum += rd16(c + data + 4 + 4 * i);
+		sum += dw_rd16(c + data + 4 + 4 * i);
 	if (sum > end - q)
 		return DW_BX_BAD;
 	*pp = q + sum;
@@ -695,7 +582,7 @@ static int text_token(struct walk *w, uint32_t *pp, int collect, uint32_t first_
 			return DW_BX_BAD;
 		if (c[p + 1] != 0x01)
 			return DW_BX_BAD; /* only string values appear as text */
-		cnt = rd16(c + p + 2);
+		cnt = dw_rd16(c + p + 2);
 		if ((end - p - 4) / 2 < cnt)
 			return DW_BX_BAD;
 		*pp = p + 4 + 2 * cnt;
@@ -704,7 +591,7 @@ static int text_token(struct walk *w, uint32_t *pp, int collect, uint32_t first_
 	case 0x47:
 		if (end - p < 3)
 			return DW_BX_BAD;
-		cnt = rd16(c + p + 1);
+		cnt = dw_rd16(c + p + 1);
 		if ((end - p - 3) / 2 < cnt)
 			return DW_BX_BAD;
 		*pp = p + 3 + 2 * cnt;
@@ -714,13 +601,13 @@ static int text_token(struct walk *w, uint32_t *pp, int collect, uint32_t first_
 		uint32_t cp;
 		if (end - p < 3)
 			return DW_BX_BAD;
-		cp = rd16(c + p + 1);
+		cp = dw_rd16(c + p + 1);
 		*pp = p + 3;
 		if (!collect)
 			return DW_BX_OK;
 		if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
 			cp = 0xfffd;
-		return add_text(w, first_part, tmp, put_cp(cp, tmp));
+		return add_text(w, first_part, tmp, dw_binval_put_cp(cp, tmp));
 	}
 	case 0x09:
 	case 0x49: {
@@ -729,7 +616,7 @@ static int text_token(struct walk *w, uint32_t *pp, int collect, uint32_t first_
 		int r;
 		if (end - p < 5)
 			return DW_BX_BAD;
-		r = name_at(w, rd32(c + p + 1), &q, &s, &n);
+		r = name_at(w, dw_rd32(c + p + 1), &q, &s, &n);
 		if (r)
 			return r;
 		*pp = q;
@@ -765,14 +652,14 @@ static int pi_token(struct walk *w, uint32_t *pp)
 		uint32_t n, q = p + 5;
 		if (end - p < 5)
 			return DW_BX_BAD;
-		if (name_at(w, rd32(c + p + 1), &q, &s, &n))
+		if (name_at(w, dw_rd32(c + p + 1), &q, &s, &n))
 			return DW_BX_BAD;
 		*pp = q;
 		return DW_BX_OK;
 	}
 	if (end - p < 3)
 		return DW_BX_BAD;
-	cnt = rd16(c + p + 1);
+	cnt = dw_rd16(c + p + 1);
 	if ((end - p - 3) / 2 < cnt)
 		return DW_BX_BAD;
 	*pp = p + 3 + 2 * cnt;
@@ -800,7 +687,7 @@ static int attr_value(struct walk *w, uint32_t *pp, int collect, uint32_t first_
 		if (t == 0x0d || t == 0x0e) {
 			if (w->end - *pp < 4)
 				return DW_BX_BAD;
-			if (collect && (r = add_part(w, t == 0x0d ? P_SUB : P_OPT, rd16(c + *pp + 1))))
+			if (collect && (r = add_part(w, t == 0x0d ? P_SUB : P_OPT, dw_rd16(c + *pp + 1))))
 				return r;
 			*pp += 4;
 			continue;
@@ -842,13 +729,13 @@ static int content(struct walk *w, uint32_t *pp, int role, int collect, uint32_t
 			if (w->end - *pp < 4)
 				return DW_BX_BAD;
 			if (collect) {
-				r = add_part(w, t == 0x0d ? P_SUB : P_OPT, rd16(c + *pp + 1));
+				r = add_part(w, t == 0x0d ? P_SUB : P_OPT, dw_rd16(c + *pp + 1));
 			} else if (is_container(role)) {
 				struct item it;
 				memset(&it, 0, sizeof(it));
 				it.kind = I_NESTED;
 				it.ctx = (uint8_t)role;
-				it.sub = rd16(c + *pp + 1);
+				it.sub = dw_rd16(c + *pp + 1);
 				r = add_item(w, &it);
 			} else {
 				r = DW_BX_OK;
@@ -907,7 +794,7 @@ static int element(struct walk *w, uint32_t *pp, int parent, int depth)
 			struct item at;
 			if (w->end - q < 5)
 				return DW_BX_BAD;
-			if ((r = name_at(w, rd32(c + q + 1), &aq, &an, &anc)))
+			if ((r = name_at(w, dw_rd32(c + q + 1), &aq, &an, &anc)))
 				return r;
 			q = aq;
 			tgt = attr_target(role, an, anc);
@@ -1029,7 +916,7 @@ static int template_plan(struct dw_binxml *b, uint32_t def, int ctx, const struc
 	}
 	if (def >= b->n || b->n - def < 24)
 		return DW_BX_TEMPLATE;
-	size = rd32(b->c + def + 20);
+	size = dw_rd32(b->c + def + 20);
 	if (size > b->n - def - 24)
 		return DW_BX_TEMPLATE;
 	if (!s || b->ntemplates >= MAX_TEMPLATES || size > b->budget)
@@ -1078,7 +965,7 @@ static int values(struct dw_binxml *b, uint32_t pos, uint32_t lim, struct val **
 
 	if (lim > b->n || pos > lim || lim - pos < 4)
 		return DW_BX_BAD;
-	cnt = rd32(c + pos);
+	cnt = dw_rd32(c + pos);
 	if (cnt > (lim - pos - 4) / 4)
 		return DW_BX_BAD;
 	if (cnt > VALS_CAP - b->nvals)
@@ -1088,7 +975,7 @@ static int values(struct dw_binxml *b, uint32_t pos, uint32_t lim, struct val **
 	for (uint32_t i = 0; i < cnt; i++) {
 		const uint8_t *d = c + pos + 4 + 4 * i;
 		v[i].off = q;
-		v[i].size = rd16(d);
+		v[i].size = dw_rd16(d);
 		v[i].type = d[2];
 		q += v[i].size;
 	}
@@ -1098,211 +985,6 @@ static int values(struct dw_binxml *b, uint32_t pos, uint32_t lim, struct val **
 	*out = v;
 	*nv = cnt;
 	return DW_BX_OK;
-}
-
-/* ---- values -> text ------------------------------------------------------ */
-
-static size_t u64_text(uint64_t v, char *o)
-{
-	char t[20];
-	size_t n = 0;
-
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		o[i] = t[n - 1 - i];
-	return n;
-}
-
-static size_t i64_text(int64_t v, char *o)
-{
-	if (v < 0) {
-		o[0] = '-';
-		return 1 + u64_text((uint64_t)0 - (uint64_t)v, o + 1);
-	}
-	return u64_text((uint64_t)v, o);
-}
-
-static size_t hex_text(uint64_t v, char *o)
-{
-	static const char hx[] = "0123456789abcdef";
-	char t[16];
-	size_t n = 0;
-
-	o[0] = '0';
-	o[1] = 'x';
-	do {
-		t[n++] = hx[v & 15];
-		v >>= 4;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		o[2 + i] = t[n - 1 - i];
-	return 2 + n;
-}
-
-#define FT_EPOCH 116444736000000000ULL /* 1970-01-01 in FILETIME ticks */
-
-/* FILETIME -> ns since 1970; 0 if before 1970 or past int64 ns. */
-static int filetime_ns(uint64_t ft, int64_t *ns)
-{
-	if (ft < FT_EPOCH || ft - FT_EPOCH > (uint64_t)INT64_MAX / 100 - 1)
-		return 0;
-	*ns = (int64_t)(ft - FT_EPOCH) * 100;
-	return 1;
-}
-
-static int systemtime_ns(const uint8_t *d, int64_t *ns)
-{
-	int y = rd16(d), mo = rd16(d + 2), da = rd16(d + 6), h = rd16(d + 8), mi = rd16(d + 10),
-	    s = rd16(d + 12), ms = rd16(d + 14);
-
-	if (y < 1970 || y > 2261 || mo < 1 || mo > 12 || da < 1 || da > dw_tm_mdays(y, mo) ||
-	    h > 23 || mi > 59 || s > 59 || ms > 999)
-		return 0;
-	*ns = dw_tm_from_civil(y, mo, da, h, mi, s) * DW_NS + (int64_t)ms * 1000000;
-	return 1;
-}
-
-/* Appends the text of one scalar value of type t (size bytes at d) at o; returns its length (o holds 80 bytes). */
-static size_t scalar_text(int t, const uint8_t *d, size_t size, char *o)
-{
-	static const char HX[] = "0123456789ABCDEF";
-	int64_t ns;
-
-	switch (t) {
-	case 0x03:
-		return size >= 1 ? i64_text((int8_t)d[0], o) : 0;
-	case 0x04:
-		return size >= 1 ? u64_text(d[0], o) : 0;
-	case 0x05:
-		return size >= 2 ? i64_text((int16_t)rd16(d), o) : 0;
-	case 0x06:
-		return size >= 2 ? u64_text(rd16(d), o) : 0;
-	case 0x07:
-		return size >= 4 ? i64_text((int32_t)rd32(d), o) : 0;
-	case 0x08:
-		return size >= 4 ? u64_text(rd32(d), o) : 0;
-	case 0x09:
-		return size >= 8 ? i64_text((int64_t)rd64(d), o) : 0;
-	case 0x0a:
-		return size >= 8 ? u64_text(rd64(d), o) : 0;
-	case 0x0b: {
-		float f;
-		if (size < 4)
-			return 0;
-		memcpy(&f, d, 4);
-		return (size_t)snprintf(o, 80, "%g", (double)f);
-	}
-	case 0x0c: {
-		double f;
-		if (size < 8)
-			return 0;
-		memcpy(&f, d, 8);
-		return (size_t)snprintf(o, 80, "%.15g", f);
-	}
-	case 0x0d:
-		if (size < 1)
-			return 0;
-		if ((size >= 4 ? rd32(d) : d[0]) != 0) {
-			memcpy(o, "true", 4);
-			return 4;
-		}
-		memcpy(o, "false", 5);
-		return 5;
-	case 0x0f: {
-		size_t k = 0;
-		static const int order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
-		if (size < 16)
-			return 0;
-		o[k++] = '{';
-		for (int i = 0; i < 16; i++) {
-			if (i == 4 || i == 6 || i == 8 || i == 10)
-				o[k++] = '-';
-			o[k++] = HX[d[order[i]] >> 4];
-			o[k++] = HX[d[order[i]] & 15];
-		}
-		o[k++] = '}';
-		return k;
-	}
-	case 0x10:
-		if (size >= 8)
-			return hex_text(rd64(d), o);
-		return size >= 4 ? hex_text(rd32(d), o) : 0;
-	case 0x11:
-		if (size < 8 || !filetime_ns(rd64(d), &ns))
-			return 0;
-		return dw_tm_format(ns, 7, o);
-	case 0x12:
-		if (size < 16 || !systemtime_ns(d, &ns))
-			return 0;
-		return dw_tm_format(ns, 3, o);
-	case 0x14:
-		return size >= 4 ? hex_text(rd32(d), o) : 0;
-	case 0x15:
-		return size >= 8 ? hex_text(rd64(d), o) : 0;
-	default:
-		return 0;
-	}
-}
-
-static size_t scalar_size(int t)
-{
-	switch (t) {
-	case 0x03:
-	case 0x04:
-		return 1;
-	case 0x05:
-	case 0x06:
-		return 2;
-	case 0x07:
-	case 0x08:
-	case 0x0b:
-	case 0x0d:
-	case 0x14:
-		return 4;
-	case 0x09:
-	case 0x0a:
-	case 0x0c:
-	case 0x11:
-	case 0x15:
-		return 8;
-	case 0x0f:
-	case 0x12:
-		return 16;
-	default:
-		return 0;
-	}
-}
-
-/* NT SID -> "S-1-5-21-..." */
-static size_t sid_text(const uint8_t *d, size_t size, char *o, size_t cap)
-{
-	uint64_t auth = 0;
-	size_t k;
-	uint32_t n;
-
-	if (size < 8)
-		return 0;
-	n = d[1];
-	if (size < 8 + 4 * (size_t)n || cap < 32 + 11 * (size_t)n)
-		return 0;
-	for (int i = 2; i < 8; i++)
-		auth = auth << 8 | d[i];
-	o[0] = 'S';
-	o[1] = '-';
-	k = 2 + u64_text(d[0], o + 2);
-	o[k++] = '-';
-	if (auth >> 32)
-		k += hex_text(auth, o + k);
-	else
-		k += u64_text(auth, o + k);
-	for (uint32_t i = 0; i < n; i++) {
-		o[k++] = '-';
-		k += u64_text(rd32(d + 8 + 4 * i), o + k);
-	}
-	return k;
 }
 
 /* Appends the text of value v to the output; returns DW_BX_OK (a value that does not fit is cut). */
@@ -1320,14 +1002,14 @@ static void render(struct dw_binxml *b, const struct val *v)
 	case 0x01:
 		o = out_room(b, size / 2 * 3);
 		if (o)
-			b->nout += (uint32_t)dw_binxml_utf16(d, size / 2, o, 1);
+			b->nout += (uint32_t)dw_binval_utf16(d, size / 2, o, 1);
 		return;
 	case 0x02:
 		o = out_room(b, size * 2);
 		if (!o)
 			return;
 		for (size_t i = 0; i < size && d[i]; i++)
-			k += put_cp(d[i], o + k); /* code page 1252 read as Latin-1 */
+			k += dw_binval_put_cp(d[i], o + k); /* code page 1252 read as Latin-1 */
 		b->nout += (uint32_t)k;
 		return;
 	case 0x0e:
@@ -1343,7 +1025,7 @@ static void render(struct dw_binxml *b, const struct val *v)
 	case 0x13:
 		o = out_room(b, 32 + 11 * 256);
 		if (o)
-			b->nout += (uint32_t)sid_text(d, size, o, 32 + 11 * 256);
+			b->nout += (uint32_t)dw_binval_sid_text(d, size, o, 32 + 11 * 256);
 		return;
 	case 0x81:
 	case 0x82: { /* arrays of strings: NUL-separated, shown joined by ", " */
@@ -1353,7 +1035,7 @@ static void render(struct dw_binxml *b, const struct val *v)
 			return;
 		while (i + w <= size) {
 			size_t j = i;
-			while (j + w <= size && (w == 2 ? rd16(d + j) : d[j]) != 0)
+			while (j + w <= size && (w == 2 ? dw_rd16(d + j) : d[j]) != 0)
 				j += w;
 			if (!first && j > i) {
 				o[k++] = ',';
@@ -1362,10 +1044,10 @@ static void render(struct dw_binxml *b, const struct val *v)
 			if (j > i) {
 				first = 0;
 				if (w == 2)
-					k += dw_binxml_utf16(d + i, (j - i) / 2, o + k, 1);
+					k += dw_binval_utf16(d + i, (j - i) / 2, o + k, 1);
 				else
 					for (size_t m = i; m < j; m++)
-						k += put_cp(d[m], o + k);
+						k += dw_binval_put_cp(d[m], o + k);
 			}
 			i = j + w;
 		}
@@ -1376,7 +1058,7 @@ static void render(struct dw_binxml *b, const struct val *v)
 		break;
 	}
 	if (t & 0x80) { /* arrays of scalars */
-		size_t es = scalar_size(t & 0x7f);
+		size_t es = dw_binval_scalar_size(t & 0x7f);
 		if (t == 0x90)
 			es = size % 8 == 0 ? 8 : 4;
 		if (!es)
@@ -1390,14 +1072,14 @@ static void render(struct dw_binxml *b, const struct val *v)
 				o[k++] = ',';
 				o[k++] = ' ';
 			}
-			k += scalar_text(t == 0x90 ? 0x10 : t & 0x7f, d + i, es, o + k);
+			k += dw_binval_scalar_text(t == 0x90 ? 0x10 : t & 0x7f, d + i, es, o + k);
 			b->nout += (uint32_t)k;
 		}
 		return;
 	}
 	o = out_room(b, 80);
 	if (o)
-		b->nout += (uint32_t)scalar_text(t, d, size, o);
+		b->nout += (uint32_t)dw_binval_scalar_text(t, d, size, o);
 }
 
 /* ---- evaluation ------------------------------------------------------- */
@@ -1460,15 +1142,15 @@ static int parts_u64(struct dw_binxml *b, const struct part *pt, uint32_t n, con
 		d = b->c + x->off;
 		switch (x->type) {
 		case 0x04: u = x->size >= 1 ? d[0] : UINT64_MAX; break;
-		case 0x06: u = x->size >= 2 ? rd16(d) : UINT64_MAX; break;
+		case 0x06: u = x->size >= 2 ? dw_rd16(d) : UINT64_MAX; break;
 		case 0x08:
-		case 0x14: u = x->size >= 4 ? rd32(d) : UINT64_MAX; break;
+		case 0x14: u = x->size >= 4 ? dw_rd32(d) : UINT64_MAX; break;
 		case 0x0a:
-		case 0x15: u = x->size >= 8 ? rd64(d) : UINT64_MAX; break;
+		case 0x15: u = x->size >= 8 ? dw_rd64(d) : UINT64_MAX; break;
 		case 0x03: s = x->size >= 1 ? (int8_t)d[0] : -1; u = s < 0 ? UINT64_MAX : (uint64_t)s; break;
-		case 0x05: s = x->size >= 2 ? (int16_t)rd16(d) : -1; u = s < 0 ? UINT64_MAX : (uint64_t)s; break;
-		case 0x07: s = x->size >= 4 ? (int32_t)rd32(d) : -1; u = s < 0 ? UINT64_MAX : (uint64_t)s; break;
-		case 0x09: s = x->size >= 8 ? (int64_t)rd64(d) : -1; u = s < 0 ? UINT64_MAX : (uint64_t)s; break;
+		case 0x05: s = x->size >= 2 ? (int16_t)dw_rd16(d) : -1; u = s < 0 ? UINT64_MAX : (uint64_t)s; break;
+		case 0x07: s = x->size >= 4 ? (int32_t)dw_rd32(d) : -1; u = s < 0 ? UINT64_MAX : (uint64_t)s; break;
+		case 0x09: s = x->size >= 8 ? (int64_t)dw_rd64(d) : -1; u = s < 0 ? UINT64_MAX : (uint64_t)s; break;
 		default: return DW_EINVAL;
 		}
 		if (u > max || (u == UINT64_MAX && max != UINT64_MAX))
@@ -1489,13 +1171,13 @@ static int parts_time(struct dw_binxml *b, const struct part *pt, uint32_t n, co
 	int p;
 
 	if (x && x->type == 0x11) {
-		if (x->size < 8 || !filetime_ns(rd64(b->c + x->off), ns))
+		if (x->size < 8 || !dw_binval_filetime_ns(dw_rd64(b->c + x->off), ns))
 			return DW_EINVAL;
 		*prec = 7;
 		return DW_OK;
 	}
 	if (x && x->type == 0x12) {
-		if (x->size < 16 || !systemtime_ns(b->c + x->off, ns))
+		if (x->size < 16 || !dw_binval_systemtime_ns(b->c + x->off, ns))
 			return DW_EINVAL;
 		*prec = 3;
 		return DW_OK;

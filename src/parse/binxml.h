@@ -66,11 +66,4 @@ size_t dw_binxml_memuse(void);
 /* Templates compiled in the current chunk so far (for tests). */
 size_t dw_binxml_templates(const struct dw_binxml *b);
 
-/*
- * UTF-16LE -> UTF-8 of s[0..2*nchars), stopping at the first NUL character;
- * out must hold 3*nchars bytes. Lone surrogates become U+FFFD. simd = 0
- * forces the scalar path (tests compare the two). Returns bytes written.
- */
-size_t dw_binxml_utf16(const uint8_t *s, size_t nchars, char *out, int simd);
-
 #endif

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "../../src/core/tm.h"
+#include "../../src/parse/binval.h"
 #include "../../src/parse/evtx.h"
 #include "../../src/parse/json.h"
 #include "../test.h"
@@ -646,8 +647,8 @@ DW_TEST(evtx_utf16_simd_scalar)
 			s[2 * i] = (uint8_t)c;
 			s[2 * i + 1] = (uint8_t)(c >> 8);
 		}
-		ka = dw_binxml_utf16(s, n, a, 1);
-		kb = dw_binxml_utf16(s, n, b, 0);
+		ka = dw_binval_utf16(s, n, a, 1);
+		kb = dw_binval_utf16(s, n, b, 0);
 		DW_ASSERT_EQ_INT(ka, kb);
 		DW_ASSERT(memcmp(a, b, ka) == 0);
 		DW_ASSERT(ka <= 3 * n);
