@@ -16,7 +16,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lz)
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
-BASE    := -std=c11 -D_GNU_SOURCE -MMD -MP $(WARN) $(PKG_CFLAGS)
+BASE    := -std=c11 -D_GNU_SOURCE -pthread -MMD -MP $(WARN) $(PKG_CFLAGS)
 ifeq ($(WERROR),1)
 BASE    += -Werror
 endif
@@ -31,7 +31,7 @@ AR      := gcc-ar
 endif
 
 CFLAGS  ?=
-LDLIBS  := $(PKG_LIBS) -lm
+LDLIBS  := $(PKG_LIBS) -lm -pthread
 ALLCFLAGS := $(BASE) $(OPT) $(CFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/event/*.c src/input/*.c src/parse/*.c \

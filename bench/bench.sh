@@ -4,31 +4,29 @@
 # parser and grep on the same file; then the same for a generated file of
 # 1,000,000 Entra ID sign-in records (one JSON object per line,
 # tests/gen/gen_entra.py), next to python3's json module, jq and wc -l.
+# Then Windows .evtx: a ~300 MB file of the chunks of every
+# ../shared/data/evtx file repeated (tests/tools/evtxcat.py), decoded on one
+# thread and on all of them (--threads), next to libevtx's evtxexport on a
+# 20 MB slice.
 # Wall time is the best of RUNS runs on a warm page cache (jq, at about
 # 35 MB/s, runs JQ_RUNS times); peak RSS comes from GNU time. Nothing here is
 # pass/fail.
 # Environment: DWELL (binary), LINES (default 1000000), RECORDS (Entra
-# records, default 1000000), RUNS (default 5), JQ_RUNS (default 1).
+# records, default 1000000), RUNS (default 5), JQ_RUNS (default 1),
+# EVTX_MB (default 300), EVTX_SLICE_MB (default 20), EVTXEXPORT_RUNS
+# (default 2), DWELL_SHARED (default ../shared), BENCH_ONLY (comma list of
+# sections to run: sshd, entra, evtx; default all).
 set -eu
 cd "$(dirname "$0")/.."
 : "${DWELL:=build/release/dwell}" "${LINES:=1000000}" "${RUNS:=5}"
 : "${RECORDS:=1000000}" "${JQ_RUNS:=1}"
+: "${EVTX_MB:=300}" "${EVTX_SLICE_MB:=20}" "${EVTXEXPORT_RUNS:=2}" "${DWELL_SHARED:=../shared}"
+: "${BENCH_ONLY:=sshd,entra,evtx}"
 OUT=build/bench
-LOG=$OUT/auth_${LINES}.log
 mkdir -p "$OUT"
-if [ ! -s "$LOG" ]; then
-	echo "generating $LOG ($LINES lines)..."
-	python3 tests/gen/gen_sshd.py --bench --lines "$LINES" --out "$LOG"
-fi
-BYTES=$(stat -c %s "$LOG")
-NL=$(wc -l < "$LOG")
+want() { case ",$BENCH_ONLY," in *",$1,"*) return 0;; esac; return 1; }
 GTIME=/usr/bin/time
 [ -x "$GTIME" ] || { echo "bench: GNU time missing (apt-get install time)" >&2; exit 1; }
-
-SSHG=""
-for c in /usr/libexec/sshguard/sshg-parser build/deps/root/usr/libexec/sshguard/sshg-parser; do
-	[ -x "$c" ] && { SSHG=$c; break; }
-done
 
 # best wall time of RUNS runs (MRUNS if set), and the peak RSS of the last
 # one; the row goes to $TABLE, with rates per $UNIT of $BYTES and $NL
@@ -50,6 +48,20 @@ measure() { # label, command...
 		printf "| %-44s | %8.3f s | %9.1f MB/s | %12.0f %s/s | %8.1f MiB |\n", l, s, b/1e6/s, n/s, u, r/1024 }' \
 		| tee -a "$TABLE"
 }
+
+if want sshd; then
+LOG=$OUT/auth_${LINES}.log
+if [ ! -s "$LOG" ]; then
+	echo "generating $LOG ($LINES lines)..."
+	python3 tests/gen/gen_sshd.py --bench --lines "$LINES" --out "$LOG"
+fi
+BYTES=$(stat -c %s "$LOG")
+NL=$(wc -l < "$LOG")
+
+SSHG=""
+for c in /usr/libexec/sshguard/sshg-parser build/deps/root/usr/libexec/sshguard/sshg-parser; do
+	[ -x "$c" ] && { SSHG=$c; break; }
+done
 
 echo
 echo "input: $LOG, $NL lines, $(awk -v b="$BYTES" 'BEGIN{printf "%.1f MB", b/1e6}'), best of $RUNS runs, $(nproc) cores, $(date -u +%Y-%m-%d)"
@@ -81,7 +93,10 @@ sed 's/^/    /' "$OUT/summary.txt"
 echo "alerts by kind:"
 grep -o '"kind":"[a-z_]*"' "$OUT/alerts.jsonl" | sort | uniq -c | sed 's/^/    /'
 
+fi
+
 # --- Entra ID sign-in records (JSON lines) ---------------------------------------------
+if want entra; then
 ENTRA=$OUT/entra_${RECORDS}.jsonl
 if [ ! -s "$ENTRA" ]; then
 	echo
@@ -116,3 +131,75 @@ echo "dwell scan summary (Entra):"
 sed 's/^/    /' "$OUT/entra_summary.txt"
 echo "alerts by kind:"
 grep -o '"kind":"[a-z_]*"' "$OUT/entra_alerts.jsonl" | sort | uniq -c | sed 's/^/    /'
+fi
+
+# --- Windows .evtx (dwell's own decoder, one thread and all threads) ------------------
+if want evtx; then
+EVD="$DWELL_SHARED/data/evtx"
+BIG=$OUT/evtx_big.evtx
+SLICE=$OUT/evtx_slice.evtx
+if ! ls "$EVD"/*.evtx > /dev/null 2>&1; then
+	echo "bench: no .evtx files in $EVD (set DWELL_SHARED)" >&2
+	exit 1
+fi
+# evtxcat.py writes a 4 KiB header and ceil(MB * 10^6 / 65536) chunks
+size_for() { awk -v m="$1" 'BEGIN { n = int(m * 1e6 / 65536); if (n * 65536 < m * 1e6) n++; printf "%d", 4096 + n * 65536 }'; }
+if [ "$(stat -c %s "$BIG" 2> /dev/null || echo 0)" != "$(size_for "$EVTX_MB")" ]; then
+	echo
+	echo "building $BIG ($EVTX_MB MB of the chunks of $EVD/*.evtx, repeated)..."
+	python3 tests/tools/evtxcat.py "$BIG" "$EVTX_MB" "$EVD"/*.evtx
+fi
+# libevtx stops at the inline-BinXML files' first record (token 0x05): the
+# slice for evtxexport is made of the other files' chunks
+if [ "$(stat -c %s "$SLICE" 2> /dev/null || echo 0)" != "$(size_for "$EVTX_SLICE_MB")" ]; then
+	python3 tests/tools/evtxcat.py "$SLICE" "$EVTX_SLICE_MB" $(ls "$EVD"/*.evtx | grep -v inline)
+fi
+NCPU=$(nproc)
+ALLT=$((NCPU > 16 ? 16 : NCPU))
+BIG_BYTES=$(stat -c %s "$BIG")
+BIG_NL=$("$DWELL" parse -q --threads 1 "$BIG" | wc -l)
+SL_BYTES=$(stat -c %s "$SLICE")
+SL_NL=$("$DWELL" parse -q --threads 1 "$SLICE" | wc -l)
+BYTES=$BIG_BYTES NL=$BIG_NL
+TABLE=$OUT/evtx_table.txt UNIT=records
+echo
+echo "input: $BIG, $NL records in $(( (BYTES - 4096) / 65536 )) chunks, $(awk -v b="$BYTES" -v n="$NL" 'BEGIN{printf "%.1f MB, %.0f bytes a record", b/1e6, b/n}') (every chunk of $EVD/*.evtx, repeated), best of $RUNS runs, $NCPU cores"
+echo "slice: $SLICE, $SL_NL records, $(awk -v b="$SL_BYTES" 'BEGIN{printf "%.1f MB", b/1e6}') (the files libevtx reads whole: not the two inline-BinXML ones)"
+echo
+: > "$TABLE"
+echo "| command                                      | wall time  | throughput     | records/s              | peak RSS     |"
+echo "|----------------------------------------------|------------|----------------|------------------------|--------------|"
+measure "dwell parse > /dev/null, --threads 1" "$DWELL" parse -q --threads 1 "$BIG"
+measure "dwell parse > /dev/null, --threads $ALLT" "$DWELL" parse -q --threads "$ALLT" "$BIG"
+measure "dwell scan (all detectors), --threads 1" "$DWELL" scan -q --threads 1 "$BIG"
+measure "dwell scan (all detectors), --threads $ALLT" "$DWELL" scan -q --threads "$ALLT" "$BIG"
+BYTES=$SL_BYTES NL=$SL_NL
+measure "slice: dwell parse > /dev/null, --threads 1" "$DWELL" parse -q --threads 1 "$SLICE"
+measure "slice: dwell scan, --threads $ALLT" "$DWELL" scan -q --threads "$ALLT" "$SLICE"
+if command -v evtxexport > /dev/null; then
+	MRUNS=$EVTXEXPORT_RUNS measure "slice: evtxexport -f xml ($EVTXEXPORT_RUNS runs)" evtxexport -f xml "$SLICE"
+else
+	echo "| evtxexport: not found (apt-get install libevtx-utils) | | | | |"
+fi
+rate() { grep -F "| $1 " "$TABLE" | head -1 | awk -F'|' '{print $4+0}'; }
+echo
+awk -v p1="$(rate "dwell parse > /dev/null, --threads 1")" -v pn="$(rate "dwell parse > /dev/null, --threads $ALLT")" \
+    -v s1="$(rate "dwell scan (all detectors), --threads 1")" -v sn="$(rate "dwell scan (all detectors), --threads $ALLT")" \
+    -v t="$ALLT" -v c="$NCPU" -v sp="$(rate "slice: dwell parse > /dev/null, --threads 1")" \
+    -v ex="$(rate "slice: evtxexport -f xml ($EVTXEXPORT_RUNS runs)")" 'BEGIN {
+	k = t < c ? t : c
+	printf "per core: parse %.0f MB/s on 1 thread, %.0f MB/s a core on %d (x%.2f); scan %.0f MB/s on 1, %.0f MB/s a core on %d (x%.2f)\n", p1, pn / k, t, pn / p1, s1, sn / k, t, sn / s1
+	printf "targets: decode >= 400 MB/s a core: %s; every detector on >= 250 MB/s a core: %s\n", (p1 >= 400 && pn / k >= 400) ? "met" : "NOT met", (s1 >= 250 && sn / k >= 250) ? "met" : "NOT met"
+	if (ex > 0) printf "dwell parse (1 thread) is %.0fx faster than evtxexport -f xml on the slice\n", sp / ex }'
+EB="$(dirname "$DWELL")/tests/evtxbench"
+if [ -x "$EB" ]; then
+	echo "decode only, no output (tests/tools/evtxbench, 1 thread):"
+	"$EB" "$BIG" "$RUNS" | sed 's/^/    /'
+fi
+echo
+"$DWELL" scan "$BIG" > "$OUT/evtx_alerts.jsonl" 2> "$OUT/evtx_summary.txt" || true
+echo "dwell scan summary (.evtx):"
+sed 's/^/    /' "$OUT/evtx_summary.txt"
+echo "alerts by kind:"
+grep -o '"kind":"[a-z_]*"' "$OUT/evtx_alerts.jsonl" | sort | uniq -c | sed 's/^/    /'
+fi

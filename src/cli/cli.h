@@ -29,6 +29,7 @@ struct dw_cli_opts {
 	size_t max_line;
 	int32_t utc_offset; /* seconds east of UTC for RFC 3164 times */
 	size_t conn_cap;    /* sshd connections tracked at once; 0 = default */
+	int threads;        /* threads decoding .evtx chunks (1 = the main thread alone) */
 	const char *output;
 	const char **paths;
 	size_t npaths;
@@ -61,16 +62,34 @@ void dw_cli_add_stats(struct dw_reader_stats *rs, struct dw_parse_stats *ps,
 
 /* evtxin.c: a .evtx file as an input (mapped, decoded chunk by chunk). */
 struct dw_evtxin;
+/*
+ * The threads that decode .evtx chunks ahead of the reader, shared by every
+ * open input: threads - 1 helpers (started with the first input) beside the
+ * caller's thread. threads <= 1: *out = NULL (no pool) and DW_OK.
+ */
+struct dw_evtxpool;
+int dw_evtxpool_new(struct dw_evtxpool **out, int threads) DW_WUR;
+/* Stops and joins the helpers; every input of the pool must be freed first. */
+void dw_evtxpool_free(struct dw_evtxpool *p);
 /* 1 if path is a regular file that starts like EVTX (or, damaged, is named *.evtx). */
 int dw_evtxin_is(const char *path);
-/* Opens path (borrowed); DW_OK, or DW_EIO / DW_ENOMEM with *err an errno. */
-int dw_evtxin_open(struct dw_evtxin **out, const char *path, int *err) DW_WUR;
-/* Decodes the next chunk slot into fn(ctx); 1 while there is more, 0 at the end. */
+/*
+ * Opens path (borrowed); decoded with pool's help (borrowed; NULL: on the
+ * caller's thread alone). DW_OK, or DW_EIO / DW_ENOMEM with *err an errno.
+ */
+int dw_evtxin_open(struct dw_evtxin **out, const char *path, struct dw_evtxpool *pool,
+		   int *err) DW_WUR;
+/*
+ * Delivers the next chunk slot's events to fn(ctx), in record order (the
+ * same events and order with or without a pool); 1 if a slot was
+ * delivered, 0 at the end. Events are valid during the call.
+ */
 int dw_evtxin_next(struct dw_evtxin *x, dw_event_fn fn, void *ctx);
 size_t dw_evtxin_size(const struct dw_evtxin *x);
 /* Its events counted by action and log, as a parser's stats. */
 const struct dw_parse_stats *dw_evtxin_parse_stats(const struct dw_evtxin *x);
-const struct dw_evtx *dw_evtxin_decoder(const struct dw_evtxin *x);
+/* The decoder counters of the slots delivered so far (and of the file header). */
+void dw_evtxin_stats(const struct dw_evtxin *x, struct dw_evtx_stats *st);
 void dw_evtxin_free(struct dw_evtxin *x);
 /* Adds one decoder's counters into the totals. */
 void dw_cli_add_evtx(struct dw_evtx_stats *t, const struct dw_evtx_stats *s);
@@ -86,8 +105,12 @@ int dw_merge_new(struct dw_merge **out, size_t nstreams, const struct dw_reader_
 void dw_merge_free(struct dw_merge *m);
 /* Appends a file (path copied) to stream i; files of a stream are read in order. */
 int dw_merge_add(struct dw_merge *m, size_t stream, const char *path) DW_WUR;
-/* Makes stream i the .evtx file path (borrowed: must outlive the merge). */
-void dw_merge_set_evtx(struct dw_merge *m, size_t stream, const char *path);
+/*
+ * Makes stream i the .evtx file path (borrowed: must outlive the merge),
+ * decoded with pool's help (borrowed; NULL for none).
+ */
+void dw_merge_set_evtx(struct dw_merge *m, size_t stream, const char *path,
+		       struct dw_evtxpool *pool);
 /* Reads everything; err() is told of each input that cannot be read; tick() now and then. */
 void dw_merge_run(struct dw_merge *m, dw_merge_err_fn err, void *ectx,
 		  void (*tick)(void *ctx), void *tctx);

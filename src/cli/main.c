@@ -64,6 +64,9 @@ static void usage(FILE *f)
 	      "      --sequential      read inputs one after another instead of merging the\n"
 	      "                        logs of several hosts by time\n"
 	      "      --idle-exit SECS  with --follow: stop after SECS without new data\n"
+	      "      --threads N       decode .evtx files on N threads (default: the online\n"
+	      "                        CPUs, at most 16; 1 = no threads); the output is the\n"
+	      "                        same whatever N\n"
 	      "  -h, --help            this text\n",
 	      f);
 }
@@ -214,7 +217,7 @@ static size_t count_logs(const struct dw_reader *lister, size_t *stream_of,
 
 /* Decodes the .evtx inputs one after another (when logs are not merged). */
 static void run_evtx(struct run *r, const struct dw_reader *lister, const unsigned char *is_evtx,
-		     struct dw_cli_summary *sum, int *open_failed)
+		     struct dw_evtxpool *pool, struct dw_cli_summary *sum, int *open_failed)
 {
 	for (size_t i = 0; i < dw_reader_inputs(lister); i++) {
 		const char *path = dw_reader_input(lister, i, NULL);
@@ -226,13 +229,13 @@ static void run_evtx(struct run *r, const struct dw_reader *lister, const unsign
 		memset(&none, 0, sizeof(none));
 		if (!is_evtx[i] || g_stop)
 			continue;
-		if (dw_evtxin_open(&x, path, &e) != DW_OK) {
+		if (dw_evtxin_open(&x, path, pool, &e) != DW_OK) {
 			on_read_error(open_failed, path, e ? e : EIO);
 			continue;
 		}
 		while (!g_stop && dw_evtxin_next(x, on_event, r))
 			;
-		dw_evtx_get_stats(dw_evtxin_decoder(x), &st);
+		dw_evtxin_stats(x, &st);
 		dw_cli_add_evtx(&sum->evtx, &st);
 		dw_cli_add_stats(&none, &sum->ps, &none, dw_evtxin_parse_stats(x));
 		sum->evtx_files++;
@@ -275,6 +278,7 @@ static int run_pipeline(struct dw_cli_opts *o)
 	size_t *stream_of = NULL, nlogs = 0, nevtx = 0, ninputs;
 	unsigned char *is_evtx = NULL;
 	struct dw_reader *evtx_lister = NULL; /* the full input list, when .evtx files are read first */
+	struct dw_evtxpool *pool = NULL;
 	int status = 0, open_failed = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -322,13 +326,15 @@ static int run_pipeline(struct dw_cli_opts *o)
 	for (size_t i = 0; i < ninputs; i++)
 		nevtx += is_evtx[i] = (unsigned char)dw_evtxin_is(dw_reader_input(g_reader, i, NULL));
 	nlogs = count_logs(g_reader, stream_of, is_evtx);
+	if (nevtx && dw_evtxpool_new(&pool, o->threads) != DW_OK)
+		goto nomem;
 	if (!o->follow && !o->sequential && (nlogs > 1 || nevtx) && nlogs <= DW_MERGE_MAX) {
 		if (dw_merge_new(&g_merge, nlogs, &ro, &po, on_event, &r) != DW_OK)
 			goto nomem;
 		for (size_t i = 0; i < ninputs; i++) {
 			const char *path = dw_reader_input(g_reader, i, NULL);
 			if (is_evtx[i])
-				dw_merge_set_evtx(g_merge, stream_of[i], path);
+				dw_merge_set_evtx(g_merge, stream_of[i], path, pool);
 			else if (dw_merge_add(g_merge, stream_of[i], path) != DW_OK)
 				goto nomem;
 		}
@@ -360,7 +366,7 @@ static int run_pipeline(struct dw_cli_opts *o)
 		pg.rd = g_reader;
 		pg.ps = r.parser;
 		if (evtx_lister)
-			run_evtx(&r, evtx_lister, is_evtx, &sum, &open_failed);
+			run_evtx(&r, evtx_lister, is_evtx, pool, &sum, &open_failed);
 		run_sequential(&r, &pg, &open_failed);
 		sum.rs = *dw_reader_stats(g_reader);
 		/* sum.ps may hold the .evtx files' events already */
@@ -397,6 +403,7 @@ done:
 	dw_parser_free(r.parser);
 	dw_merge_free(g_merge);
 	g_merge = NULL;
+	dw_evtxpool_free(pool); /* after every input of it is closed */
 	dw_reader_free(g_reader);
 	g_reader = NULL;
 	dw_reader_free(evtx_lister);
@@ -466,6 +473,7 @@ int main(int argc, char **argv)
 		{"utc-offset", required_argument, NULL, 'U'},
 		{"max-connections", required_argument, NULL, 'C'},
 		{"sequential", no_argument, NULL, 'S'},
+		{"threads", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -550,6 +558,14 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'S': o.sequential = 1; break;
+		case 'T':
+			if (parse_uint(optarg, 1, 256, &v)) {
+				fprintf(stderr, "dwell: --threads wants 1..256\n");
+				free(o.sets);
+				return 1;
+			}
+			o.threads = (int)v;
+			break;
 		case 'C':
 			if (parse_uint(optarg, 16, 1 << 24, &v)) {
 				fprintf(stderr, "dwell: --max-connections wants 16..16777216\n");
@@ -567,6 +583,10 @@ int main(int argc, char **argv)
 			free(o.sets);
 			return 1;
 		}
+	}
+	if (o.threads == 0) { /* every online CPU, within reason */
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		o.threads = ncpu < 1 ? 1 : ncpu > 16 ? 16 : (int)ncpu;
 	}
 	o.paths = (const char **)argv + optind;
 	o.npaths = (size_t)(argc - optind);

@@ -24,7 +24,9 @@
  * a chunk decoder (evtxin.c), opened when the stream is first read and
  * asked for one 64 KiB chunk whenever its queue runs dry, so its queue
  * holds one chunk's records (a few hundred) at most. Its totals are kept
- * when it is closed at its end.
+ * when it is closed at its end. Chunks may be decoded ahead on other
+ * threads (--threads: one pool for all .evtx streams, see evtxin.c); the
+ * stream still receives them one chunk at a time, in order.
  */
 #include <errno.h>
 #include <signal.h>
@@ -44,6 +46,7 @@ struct stream {
 	struct dw_reader *rd;
 	struct dw_parser *ps;
 	const char *evtx;        /* a .evtx stream: its path (borrowed), else NULL */
+	struct dw_evtxpool *pool; /* its decoding threads (borrowed; NULL for none) */
 	struct dw_evtxin *ev;    /* open while it is read */
 	uint64_t evtx_bytes;
 	struct dw_evtx_stats est; /* its decoder's counters, kept at close */
@@ -237,10 +240,13 @@ int dw_merge_add(struct dw_merge *m, size_t stream, const char *path)
 	return stream < m->ns ? dw_reader_add(m->s[stream].rd, path) : DW_EINVAL;
 }
 
-void dw_merge_set_evtx(struct dw_merge *m, size_t stream, const char *path)
+void dw_merge_set_evtx(struct dw_merge *m, size_t stream, const char *path,
+		       struct dw_evtxpool *pool)
 {
-	if (stream < m->ns)
+	if (stream < m->ns) {
 		m->s[stream].evtx = path;
+		m->s[stream].pool = pool;
+	}
 }
 
 /* Reads .evtx stream s: opens it the first time, then one chunk per call until it has events. */
@@ -251,7 +257,7 @@ static void fill_evtx(struct dw_merge *m, struct stream *s, dw_merge_err_fn err,
 	if (m->stop)
 		s->eof = 1;
 	if (!s->ev && !s->eof) {
-		if (dw_evtxin_open(&s->ev, s->evtx, &e) != DW_OK) {
+		if (dw_evtxin_open(&s->ev, s->evtx, s->pool, &e) != DW_OK) {
 			err(ectx, s->evtx, e ? e : EIO);
 			s->eof = 1;
 			return;
@@ -260,7 +266,7 @@ static void fill_evtx(struct dw_merge *m, struct stream *s, dw_merge_err_fn err,
 	}
 	while (s->n == 0 && !s->eof) {
 		if (m->stop || !dw_evtxin_next(s->ev, on_stream_event, s)) {
-			dw_evtx_get_stats(dw_evtxin_decoder(s->ev), &s->est);
+			dw_evtxin_stats(s->ev, &s->est);
 			s->eps = *dw_evtxin_parse_stats(s->ev);
 			dw_evtxin_free(s->ev);
 			s->ev = NULL;

@@ -7,7 +7,9 @@
  * Invariants: every read is bounded by the slot (the image may end inside
  * one); nothing is allocated after dw_evtx_open (the decoder's buffers are
  * fixed, see binxml.c: about 1.9 MiB); one slot is decoded per
- * dw_evtx_next call, so a caller can stop or interleave between chunks.
+ * dw_evtx_next or dw_evtx_slot call, so a caller can stop or interleave
+ * between chunks, or (dw_evtx_slot) spread them over threads with a
+ * decoder each: a slot's decoding reads only the image and its decoder.
  *
  * Cost: per chunk the header CRC (504 bytes) and the event-records CRC
  * (zlib's crc32 over up to 65024 bytes), a memmem over the slack; per
@@ -59,20 +61,16 @@ int dw_evtx_is(const uint8_t *p, size_t n)
 static struct dw_evtx *evtx_new(void) { return calloc(1, sizeof(struct dw_evtx)); }
 /* clang-format on */
 
-int dw_evtx_open(struct dw_evtx **out, const uint8_t *p, size_t n)
+/* Points x at the image p[0..n): slot layout, wrap order, counters reset. */
+static void evtx_bind(struct dw_evtx *x, const uint8_t *p, size_t n)
 {
-	struct dw_evtx *x = evtx_new();
-
-	*out = NULL;
-	if (!x)
-		return DW_ENOMEM;
-	if (dw_binxml_new(&x->bx) != DW_OK) {
-		free(x);
-		return DW_ENOMEM;
-	}
 	x->p = p;
 	x->n = n;
 	x->base = FILE_HDR;
+	x->next = 0;
+	x->wrap_first = x->wrap_count = 0;
+	x->file = NULL;
+	memset(&x->st, 0, sizeof(x->st));
 	if (n >= 8 && memcmp(p, "ElfChnk", 8) == 0) {
 		x->base = 0; /* a bare chunk (carved, or a test) */
 		x->st.bad_file_header = 1;
@@ -89,8 +87,27 @@ int dw_evtx_open(struct dw_evtx **out, const uint8_t *p, size_t n)
 			x->wrap_count = count;
 		}
 	}
+}
+
+int dw_evtx_open(struct dw_evtx **out, const uint8_t *p, size_t n)
+{
+	struct dw_evtx *x = evtx_new();
+
+	*out = NULL;
+	if (!x)
+		return DW_ENOMEM;
+	if (dw_binxml_new(&x->bx) != DW_OK) {
+		free(x);
+		return DW_ENOMEM;
+	}
+	evtx_bind(x, p, n);
 	*out = x;
 	return DW_OK;
+}
+
+void dw_evtx_rebind(struct dw_evtx *x, const uint8_t *p, size_t n)
+{
+	evtx_bind(x, p, n);
 }
 
 void dw_evtx_set_name(struct dw_evtx *x, const char *file)
@@ -288,16 +305,38 @@ static void chunk(struct dw_evtx *x, const uint8_t *c, size_t len, dw_event_fn f
 	slack(x, c, free_off, len);
 }
 
+size_t dw_evtx_slots(const struct dw_evtx *x)
+{
+	return x->nslots;
+}
+
+/* File offset of slot k of the visiting order (k < nslots). */
+static size_t slot_off(const struct dw_evtx *x, size_t k)
+{
+	if (x->wrap_count && k < x->wrap_count)
+		k = (x->wrap_first + k) % x->wrap_count;
+	return x->base + k * CHUNK;
+}
+
+size_t dw_evtx_slot_offset(const struct dw_evtx *x, size_t k)
+{
+	return k < x->nslots ? slot_off(x, k) : x->n;
+}
+
+void dw_evtx_slot(struct dw_evtx *x, size_t k, dw_event_fn fn, void *ctx)
+{
+	size_t off;
+
+	if (k >= x->nslots)
+		return;
+	off = slot_off(x, k);
+	chunk(x, x->p + off, DW_MIN((size_t)CHUNK, x->n - off), fn, ctx);
+}
+
 int dw_evtx_next(struct dw_evtx *x, dw_event_fn fn, void *ctx)
 {
-	size_t i, off;
-
 	if (x->next >= x->nslots)
 		return 0;
-	i = x->next++;
-	if (x->wrap_count && i < x->wrap_count)
-		i = (x->wrap_first + i) % x->wrap_count;
-	off = x->base + i * CHUNK;
-	chunk(x, x->p + off, DW_MIN((size_t)CHUNK, x->n - off), fn, ctx);
+	dw_evtx_slot(x, x->next++, fn, ctx);
 	return 1;
 }

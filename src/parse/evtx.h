@@ -13,7 +13,8 @@
  * Usage: open over a file image in memory (mmap or read; borrowed), call
  * dw_evtx_next() until it returns 0 - each call decodes one 64 KiB slot and
  * calls fn for every record in it, in record order - then free. Events and
- * every string in them are valid only during the callback.
+ * every string in them are valid only during the callback. Several threads
+ * can share one image with a decoder each (dw_evtx_slot, below).
  *
  * Damage never stops decoding; the smallest broken unit is skipped and
  * counted by reason (struct dw_evtx_stats):
@@ -88,9 +89,34 @@ void dw_evtx_set_all(struct dw_evtx *x, int all);
 /*
  * Decodes the next 64 KiB chunk slot and calls fn(ctx, event) for each of
  * its records in order. Returns 1 if a slot was processed (even an empty or
- * broken one), 0 at the end of the image.
+ * broken one), 0 at the end of the image. Same as dw_evtx_slot(x, k, ...)
+ * for k = 0, 1, ... dw_evtx_slots(x) - 1.
  */
 int dw_evtx_next(struct dw_evtx *x, dw_event_fn fn, void *ctx);
+
+/*
+ * Random access, for decoding one image on several threads (one decoder
+ * each; the image is only read). Slots are numbered in visiting order
+ * (header's first chunk to its last for a wrapped log, then the rest), so
+ * decoding slots 0..slots-1 in any way and delivering their events in slot
+ * order gives exactly dw_evtx_next's events, and the decoders' counters
+ * (except bad_file_header, set by open) add up to one decoder's.
+ *
+ * dw_evtx_slots: the number of slots. dw_evtx_slot: decodes slot k (no-op
+ * if k >= slots) into fn(ctx), counting into x's counters; it does not move
+ * dw_evtx_next's position. dw_evtx_slot_offset: the file offset of slot k
+ * (its bytes are [offset, min(offset + 65536, n)); n for k >= slots).
+ */
+size_t dw_evtx_slots(const struct dw_evtx *x);
+void dw_evtx_slot(struct dw_evtx *x, size_t k, dw_event_fn fn, void *ctx);
+size_t dw_evtx_slot_offset(const struct dw_evtx *x, size_t k);
+
+/*
+ * Points x at another image p[0..n) (borrowed), as dw_evtx_open would: the
+ * position, the counters and the file name are reset, the scratch and the
+ * all-mode setting kept. Lets one decoder per thread serve several files.
+ */
+void dw_evtx_rebind(struct dw_evtx *x, const uint8_t *p, size_t n);
 
 /*
  * During a callback: the Windows fields of the current record (provider,
