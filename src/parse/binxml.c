@@ -842,6 +842,8 @@ static int element(struct walk *w, uint32_t *pp, int parent, int depth)
 			it.field = (int16_t)dw_wincodes_field(np->p, np->n);
 		else if (it.nname)
 			it.field = -2;
+		else
+			it.field = DW_WINF_DATA; /* <Data> without a Name */
 	}
 	return add_item(w, &it);
 }
@@ -1192,17 +1194,6 @@ static int parts_time(struct dw_binxml *b, const struct part *pt, uint32_t n, co
 	return DW_OK;
 }
 
-static int mapped_event(uint32_t id)
-{
-	switch (id) {
-	case 4624: case 4625: case 4648: case 4740: case 4768: case 4771: case 4776:
-	case 5140: case 5145:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* Whether EventData is worth decoding (decided once, when first needed). */
 static int want_data(struct ev *e)
 {
@@ -1212,12 +1203,8 @@ static int want_data(struct ev *e)
 		return e->want;
 	if (e->b->all || !e->r->has_eid)
 		e->want = 1;
-	else if (!mapped_event(e->r->event_id))
-		e->want = 0;
-	else if (f->provider.n)
-		e->want = dw_slice_eq_ci(f->provider, "Microsoft-Windows-Security-Auditing");
 	else
-		e->want = !(f->channel.n && !dw_slice_eq_ci(f->channel, "Security"));
+		e->want = dw_wincodes_wanted(e->r->event_id, f->provider, f->channel);
 	e->r->data_skipped = (uint8_t)!e->want;
 	return e->want;
 }

@@ -192,11 +192,18 @@ int dw_wincodes_parse(const char *p, size_t n, uint32_t *out)
 
 int dw_wincodes_field(const char *name, size_t n)
 {
+	if (n == 0)
+		return DW_WINF_DATA;
 #define F(lit, id)                                  	if (memcmp(name, lit, sizeof(lit) - 1) == 0) 		return id;
 	switch (n) {
 	case 6:
 		F("Status", DW_WINF_STATUS);
 		F("IpPort", DW_WINF_IP_PORT);
+		F("Param1", DW_WINF_PARAM1);
+		F("Param3", DW_WINF_PARAM3);
+		break;
+	case 8:
+		F("ClientIP", DW_WINF_CLIENT_IP);
 		break;
 	case 9:
 		F("IpAddress", DW_WINF_IP_ADDRESS);
@@ -207,9 +214,11 @@ int dw_wincodes_field(const char *name, size_t n)
 	case 11:
 		F("ServiceName", DW_WINF_SERVICE_NAME);
 		F("Workstation", DW_WINF_WORKSTATION);
+		F("AccountName", DW_WINF_ACCOUNT_NAME);
 		break;
 	case 13:
 		F("LmPackageName", DW_WINF_LM_PACKAGE);
+		F("ClientAddress", DW_WINF_CLIENT_ADDRESS);
 		break;
 	case 14:
 		F("TargetUserName", DW_WINF_TARGET_USER);
@@ -354,6 +363,165 @@ static void status(struct dw_event *e, const struct dw_win_fields *f, int kind, 
 	e->reason = (uint8_t)(v == 0 ? DW_RSN_OTHER : dw_wincodes_reason(kind, v));
 }
 
+/* Which family of meanings an event's provider (or channel) gives it. */
+enum { FAM_NONE, FAM_SECURITY, FAM_RDP_AUTH, FAM_RDP_CORE, FAM_MSSQL };
+
+static int has_prefix_ci(struct dw_slice s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.n >= n && dw_slice_eq_ci(dw_slice_make(s.p, n), lit);
+}
+
+static int family(struct dw_slice provider, struct dw_slice channel)
+{
+	if (provider.n == 0)
+		return channel.n == 0 || dw_slice_eq_ci(channel, "Security") ? FAM_SECURITY : FAM_NONE;
+	if (dw_slice_eq_ci(provider, "Microsoft-Windows-Security-Auditing"))
+		return FAM_SECURITY;
+	if (dw_slice_eq_ci(provider, "Microsoft-Windows-TerminalServices-RemoteConnectionManager"))
+		return FAM_RDP_AUTH;
+	if (dw_slice_eq_ci(provider, "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS"))
+		return FAM_RDP_CORE;
+	if (has_prefix_ci(provider, "MSSQL")) /* MSSQLSERVER, MSSQL$INSTANCE */
+		return FAM_MSSQL;
+	return FAM_NONE;
+}
+
+int dw_wincodes_wanted(uint32_t event_id, struct dw_slice provider, struct dw_slice channel)
+{
+	switch (family(provider, channel)) {
+	case FAM_SECURITY:
+		switch (event_id) {
+		case 4624: case 4625: case 4648: case 4740: case 4768: case 4771: case 4776:
+		case 4825: case 5140: case 5145:
+			return 1;
+		default:
+			return 0;
+		}
+	case FAM_RDP_AUTH:
+		return event_id == 1149;
+	case FAM_RDP_CORE:
+		return event_id == 131;
+	case FAM_MSSQL:
+		return event_id == 33205;
+	default:
+		return 0;
+	}
+}
+
+/* "192.0.2.9:3389", "[2001:db8::1]:3389" or a bare address -> e->src_ip (and port). */
+static void addr_port(struct dw_event *e, struct dw_slice s)
+{
+	size_t colon = s.n;
+	uint32_t v;
+
+	s = dw_slice_trim(s);
+	if (dw_ip_parse(s.p, s.n, &e->src_ip) == DW_OK)
+		return;
+	memset(&e->src_ip, 0, sizeof(e->src_ip));
+	for (size_t i = s.n; i-- > 0;)
+		if (s.p[i] == ':') {
+			colon = i;
+			break;
+		}
+	if (colon >= s.n)
+		return;
+	if (s.n > 2 && s.p[0] == '[' && colon > 1 && s.p[colon - 1] == ']') {
+		if (dw_ip_parse(s.p + 1, colon - 2, &e->src_ip) != DW_OK)
+			memset(&e->src_ip, 0, sizeof(e->src_ip));
+	} else if (dw_ip_parse(s.p, colon, &e->src_ip) != DW_OK) {
+		memset(&e->src_ip, 0, sizeof(e->src_ip));
+		return;
+	}
+	if (e->src_ip.fam && colon + 1 < s.n &&
+	    dw_wincodes_parse(s.p + colon + 1, s.n - colon - 1, &v) == DW_OK && v > 0 && v <= 65535) {
+		e->src_port = (uint16_t)v;
+		e->has |= DW_EV_HAS_SRC_PORT;
+	}
+}
+
+/*
+ * The value of "key:" at the start of a line of a SQL Server audit blob, up
+ * to the end of its line. Lines end in LF, or in "&#10;" when a value too
+ * long to decode is read as logged.
+ */
+static struct dw_slice blob_value(struct dw_slice b, const char *key)
+{
+	size_t kn = strlen(key);
+
+	for (size_t i = 0; i + kn + 1 <= b.n; i++) {
+		int bol = i == 0 || b.p[i - 1] == '\n' ||
+			  (i >= 5 && memcmp(b.p + i - 5, "&#10;", 5) == 0);
+		if (bol && memcmp(b.p + i, key, kn) == 0 && b.p[i + kn] == ':') {
+			size_t j = i + kn + 1, k = j;
+			while (k < b.n && b.p[k] != '\n' && b.p[k] != '\r' &&
+			       !(b.n - k >= 5 && memcmp(b.p + k, "&#10;", 5) == 0))
+				k++;
+			return dw_slice_make(b.p + j, k - j);
+		}
+	}
+	return dw_slice_make(NULL, 0);
+}
+
+/* The text between a and the following b inside s (empty if absent). */
+static struct dw_slice between(struct dw_slice s, const char *a, const char *b)
+{
+	size_t an = strlen(a), bn = strlen(b);
+	const char *p = s.n >= an ? memmem(s.p, s.n, a, an) : NULL;
+	const char *q;
+
+	if (!p)
+		return dw_slice_make(NULL, 0);
+	p += an;
+	q = memmem(p, (size_t)(s.p + s.n - p), b, bn);
+	return q ? dw_slice_make(p, (size_t)(q - p)) : dw_slice_make(NULL, 0);
+}
+
+/*
+ * SQL Server's login audit (33205, Application log): one unnamed <Data>
+ * holding "key:value" lines. action_id LGIS is a login, LGIF a failure
+ * whose reason is in the statement ("Login failed for user 'u'. Reason:
+ * ... [CLIENT: a.b.c.d]"); the user is server_principal_name, the client
+ * the <address> of additional_information or the statement's CLIENT.
+ */
+static void mssql(struct dw_event *e, const struct dw_win_fields *f)
+{
+	struct dw_slice b = field(f, DW_WINF_DATA), act = blob_value(b, "action_id");
+	struct dw_slice stmt = blob_value(b, "statement"), user = blob_value(b, "server_principal_name");
+	struct dw_slice addr = between(b, "<address>", "</address>");
+
+	if (dw_slice_eq(act, "LGIS"))
+		e->action = DW_ACT_AUTH_SUCCESS;
+	else if (dw_slice_eq(act, "LGIF"))
+		e->action = DW_ACT_AUTH_FAILURE;
+	else
+		return;
+	e->protocol = dw_slice_cstr("mssql");
+	e->code = act;
+	if (user.n)
+		dw_event_set_user(e, user);
+	if (!addr.n)
+		addr = between(b, "&lt;address&gt;", "&lt;");
+	if (!addr.n)
+		addr = between(stmt, "[CLIENT: ", "]");
+	if (addr.n && dw_ip_parse(addr.p, addr.n, &e->src_ip) != DW_OK)
+		memset(&e->src_ip, 0, sizeof(e->src_ip));
+	if (e->action != DW_ACT_AUTH_FAILURE)
+		return;
+	if (memmem(stmt.p ? stmt.p : "", stmt.n, "Could not find a login", 22))
+		e->reason = DW_RSN_UNKNOWN_USER;
+	else if (memmem(stmt.p ? stmt.p : "", stmt.n, "Password did not match", 22))
+		e->reason = DW_RSN_BAD_PASSWORD;
+	else if (memmem(stmt.p ? stmt.p : "", stmt.n, "Windows authentication only", 27) ||
+		 memmem(stmt.p ? stmt.p : "", stmt.n, "is disabled", 11))
+		e->reason = DW_RSN_RESTRICTION;
+	else
+		e->reason = DW_RSN_OTHER;
+	if (user.n == 0)
+		e->reason = DW_RSN_NOISE; /* an empty login name is a probe, not a guess */
+}
+
 void dw_wincodes_fill(struct dw_event *e, uint32_t event_id, const struct dw_win_fields *f)
 {
 	struct dw_slice tu = field(f, DW_WINF_TARGET_USER), su = field(f, DW_WINF_SUBJECT_USER);
@@ -362,10 +530,35 @@ void dw_wincodes_fill(struct dw_event *e, uint32_t event_id, const struct dw_win
 
 	e->log = DW_LOG_WIN;
 	e->action = DW_ACT_OTHER;
-	if (f->provider.n ? !dw_slice_eq_ci(f->provider, "Microsoft-Windows-Security-Auditing")
-			  : f->channel.n && !dw_slice_eq_ci(f->channel, "Security"))
+	if (!dw_wincodes_wanted(event_id, f->provider, f->channel))
 		return;
+	switch (family(f->provider, f->channel)) {
+	case FAM_RDP_AUTH: /* 1149: Remote Desktop accepted the credentials (NLA) */
+		e->action = DW_ACT_AUTH_SUCCESS;
+		set_user(e, field(f, DW_WINF_PARAM1));
+		addr_port(e, field(f, DW_WINF_PARAM3));
+		e->protocol = dw_slice_cstr("rdp");
+		noise(e, field(f, DW_WINF_PARAM1));
+		return;
+	case FAM_RDP_CORE: /* 131: a client connected (no account yet) */
+		addr_port(e, field(f, DW_WINF_CLIENT_IP));
+		e->protocol = dw_slice_cstr("rdp");
+		return;
+	case FAM_MSSQL:
+		mssql(e, f);
+		return;
+	default:
+		break;
+	}
 	switch (event_id) {
+	case 4825: /* RDP refused to an account whose password was right */
+		e->action = DW_ACT_AUTH_FAILURE;
+		e->reason = DW_RSN_RESTRICTION;
+		set_user(e, field(f, DW_WINF_ACCOUNT_NAME));
+		addr_port(e, field(f, DW_WINF_CLIENT_ADDRESS));
+		e->protocol = dw_slice_cstr("rdp");
+		noise(e, field(f, DW_WINF_ACCOUNT_NAME));
+		break;
 	case 4625:
 		e->action = DW_ACT_AUTH_FAILURE;
 		set_user(e, tu);

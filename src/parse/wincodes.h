@@ -47,6 +47,12 @@ enum dw_winf {
 	DW_WINF_SHARE_NAME,       /* ShareName */
 	DW_WINF_TARGET_SERVER,    /* TargetServerName */
 	DW_WINF_SERVICE_NAME,     /* ServiceName */
+	DW_WINF_ACCOUNT_NAME,     /* AccountName (4825) */
+	DW_WINF_CLIENT_ADDRESS,   /* ClientAddress (4825) */
+	DW_WINF_PARAM1,           /* Param1 (RDP 1149: user) */
+	DW_WINF_PARAM3,           /* Param3 (RDP 1149: client address) */
+	DW_WINF_CLIENT_IP,        /* ClientIP (RDP 131: "address:port") */
+	DW_WINF_DATA,             /* the first <Data> without a Name (SQL Server audit 33205) */
 	DW_WINF__N
 };
 
@@ -60,7 +66,15 @@ struct dw_win_fields {
 /* Source of a result code. */
 enum dw_wincode_kind { DW_WINCODE_NTSTATUS = 1, DW_WINCODE_KERBEROS = 2 };
 
-/* Returns the DW_WINF_* index of an EventData field name (exact case), or -1. */
+/*
+ * 1 if dw_wincodes_fill gives this event a meaning (so its EventData is worth
+ * decoding): the Security log's logon events (provider
+ * Microsoft-Windows-Security-Auditing, or with no provider the Security
+ * channel), RDP 1149 and 131, and SQL Server's login audit 33205.
+ */
+int dw_wincodes_wanted(uint32_t event_id, struct dw_slice provider, struct dw_slice channel);
+
+/* Returns the DW_WINF_* index of an EventData field name (exact case; "" = unnamed), or -1. */
 int dw_wincodes_field(const char *name, size_t n);
 
 /*

@@ -17,7 +17,10 @@
  *   Data            attribute Name (any order among the attributes, single
  *                   or double quotes, "<Data Name='X'/>" is an empty value)
  *                   and the text up to the next '<'; names are looked up in
- *                   dw_wincodes_field() and the first occurrence kept.
+ *                   dw_wincodes_field() and the first occurrence kept; a
+ *                   <Data> without Name is the unnamed value (SQL Server)
+ *   Provider        attribute Name; Channel: text (which log it is)
+ *   Param1, Param3  UserData leaves (RDP 1149: user, client address)
  * Every other tag is passed over without reading its attributes (the next
  * memchr for '<' finds the following tag; attribute values may hold '>' but
  * never '<'). Comments, <?...?> and <!...> are skipped; CDATA is not
@@ -266,9 +269,25 @@ static int scan(const char *p, size_t n, struct scan *s)
 			j = text(p, n, j, "Name", 4, &a, &found, &v);
 			if (!j)
 				return DW_UNP_TRUNCATED;
-			if (found) {
-				int id = dw_wincodes_field(a.p, a.n);
+			{ /* a <Data> without Name= is DW_WINF_DATA (SQL Server's audit) */
+				int id = dw_wincodes_field(found ? a.p : "", found ? a.n : 0);
 				if (id >= 0 && !(s->f.seen & (1u << id))) {
+					s->f.seen |= 1u << id;
+					s->f.v[id] = v;
+					if (v.n && memchr(v.p, '&', v.n))
+						s->ent |= 1u << id;
+				}
+			}
+			break;
+		case 6: /* Param1, Param3: UserData leaves of RDP 1149 */
+			if (memcmp(nm.p, "Param", 5) != 0 || (nm.p[5] != '1' && nm.p[5] != '3'))
+				break;
+			j = text(p, n, j, NULL, 0, &a, &found, &v);
+			if (!j)
+				return DW_UNP_TRUNCATED;
+			{
+				int id = nm.p[5] == '1' ? DW_WINF_PARAM1 : DW_WINF_PARAM3;
+				if (!(s->f.seen & (1u << id))) {
 					s->f.seen |= 1u << id;
 					s->f.v[id] = v;
 					if (v.n && memchr(v.p, '&', v.n))

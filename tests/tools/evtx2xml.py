@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """evtx2xml.py - renders a .evtx file as single-line XML records (one <Event>
 per line), with Debian's python3-evtx, so that the Windows XML parser can be
-tested on the real attack files of ../shared/data/evtx until dwell reads
-.evtx itself. Records python-evtx cannot render are skipped and counted on
+tested on the real attack files of ../shared/data/evtx next to dwell's own
+.evtx decoder. Line breaks between elements are dropped; those inside a
+value (SQL Server's audit blob) become "&#10;", as single-line exporters
+write them. Records python-evtx cannot render are skipped and counted on
 stderr.
 
   evtx2xml.py FILE.evtx > FILE.xml
 """
+import re
 import sys
 
 import Evtx.Evtx as evtx
@@ -22,7 +25,8 @@ def main():
             except Exception:  # a record python-evtx cannot render
                 bad += 1
                 continue
-            out.write(xml.replace("\r", "").replace("\n", "") + "\n")
+            xml = re.sub(r"\r?\n\s*(?=<)", "", xml).replace("\r", "")
+            out.write(xml.replace("\n", "&#10;") + "\n")
     if bad:
         print("evtx2xml: %d records skipped" % bad, file=sys.stderr)
 
