@@ -69,6 +69,8 @@ struct dw_evtxin;
  */
 struct dw_evtxpool;
 int dw_evtxpool_new(struct dw_evtxpool **out, int threads) DW_WUR;
+/* --evtx-slack: deliver the records found in chunk slack (before opening any input). */
+void dw_evtxin_slack(int on);
 /* Stops and joins the helpers; every input of the pool must be freed first. */
 void dw_evtxpool_free(struct dw_evtxpool *p);
 /* 1 if path is a regular file that starts like EVTX (or, damaged, is named *.evtx). */

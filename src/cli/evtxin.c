@@ -103,6 +103,14 @@ struct worker {
 	pthread_t tid;
 };
 
+/* --evtx-slack: a run-wide switch of the command line, read by every decoder it opens */
+static int g_slack;
+
+void dw_evtxin_slack(int on)
+{
+	g_slack = on;
+}
+
 struct dw_evtxpool {
 	pthread_mutex_t mu;
 	pthread_cond_t work; /* helpers: a slot may be claimable */
@@ -343,6 +351,7 @@ static void *worker_main(void *arg)
 		if (w->bound != x->id) {
 			dw_evtx_rebind(w->dec, x->p, x->n);
 			dw_evtx_set_name(w->dec, x->path);
+			dw_evtx_set_slack(w->dec, g_slack);
 			w->bound = x->id;
 		}
 		decode_into(w->dec, b);
@@ -546,6 +555,7 @@ int dw_evtxin_open(struct dw_evtxin **out, const char *path, struct dw_evtxpool 
 		goto fail;
 	}
 	dw_evtx_set_name(x->dec, path);
+	dw_evtx_set_slack(x->dec, g_slack);
 	x->nslots = dw_evtx_slots(x->dec);
 	dw_evtx_get_stats(x->dec, &x->st); /* the file header's counter */
 	if (pool && pool->nworkers >= 0 && x->nslots > 1) {

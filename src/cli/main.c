@@ -67,6 +67,8 @@ static void usage(FILE *f)
 	      "      --threads N       decode .evtx files on N threads (default: the online\n"
 	      "                        CPUs, at most 16; 1 = no threads); the output is the\n"
 	      "                        same whatever N\n"
+	      "      --evtx-slack      also read the records left in .evtx chunk slack (older\n"
+	      "                        generations of reused chunks: a cleared log's history)\n"
 	      "  -h, --help            this text\n",
 	      f);
 }
@@ -474,6 +476,7 @@ int main(int argc, char **argv)
 		{"max-connections", required_argument, NULL, 'C'},
 		{"sequential", no_argument, NULL, 'S'},
 		{"threads", required_argument, NULL, 'T'},
+		{"evtx-slack", no_argument, NULL, 'E'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -558,6 +561,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'S': o.sequential = 1; break;
+		case 'E': dw_evtxin_slack(1); break;
 		case 'T':
 			if (parse_uint(optarg, 1, 256, &v)) {
 				fprintf(stderr, "dwell: --threads wants 1..256\n");

@@ -105,6 +105,7 @@ static void evtx_line(FILE *f, const struct dw_cli_summary *s)
 		{"unreadable BinXML", offsetof(struct dw_evtx_stats, bad_binxml)},
 		{"records without a time", offsetof(struct dw_evtx_stats, bad_time)},
 		{"stale records in chunk slack", offsetof(struct dw_evtx_stats, slack_records)},
+		{"of them delivered (--evtx-slack)", offsetof(struct dw_evtx_stats, slack_delivered)},
 	};
 	char a[32], b[32], c[32];
 

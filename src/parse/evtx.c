@@ -36,6 +36,7 @@ struct dw_evtx {
 	struct dw_binxml *bx;
 	struct dw_binxml_rec rec; /* the record being delivered */
 	struct dw_evtx_stats st;
+	int slack; /* deliver the records found in chunk slack */
 };
 
 static inline uint32_t rd32(const uint8_t *p)
@@ -113,6 +114,11 @@ void dw_evtx_rebind(struct dw_evtx *x, const uint8_t *p, size_t n)
 void dw_evtx_set_name(struct dw_evtx *x, const char *file)
 {
 	x->file = file;
+}
+
+void dw_evtx_set_slack(struct dw_evtx *x, int on)
+{
+	x->slack = on;
 }
 
 void dw_evtx_set_all(struct dw_evtx *x, int all)
@@ -256,14 +262,25 @@ static void records(struct dw_evtx *x, const uint8_t *c, size_t end, int recover
 	}
 }
 
-/* Valid records in the slack c[from..len): counted only. */
-static void slack(struct dw_evtx *x, const uint8_t *c, size_t from, size_t len)
+/*
+ * Valid records in the slack c[from..len): counted; with slack on also
+ * decoded and delivered (older generations of a reused chunk: history a
+ * cleared or wrapped log still holds; their templates may be gone, then
+ * they count as bad_binxml).
+ */
+static void slack(struct dw_evtx *x, const uint8_t *c, size_t from, size_t len, dw_event_fn fn,
+		  void *ctx)
 {
 	size_t off = resync(c, CHUNK_HDR, from + ((8 - (from - CHUNK_HDR) % 8) % 8), len);
 
 	while (off < len) {
 		uint32_t size = frame(c, off, len);
 		x->st.slack_records++;
+		if (x->slack) {
+			uint64_t before = x->st.records;
+			record(x, c, off, size, 0, fn, ctx);
+			x->st.slack_delivered += x->st.records - before;
+		}
 		off = resync(c, CHUNK_HDR, off + size, len);
 	}
 }
@@ -302,7 +319,7 @@ static void chunk(struct dw_evtx *x, const uint8_t *c, size_t len, dw_event_fn f
 	if ((uint32_t)crc32(0L, c + CHUNK_HDR, free_off - CHUNK_HDR) != rd32(c + 52))
 		x->st.bad_data_crc++;
 	records(x, c, free_off, 0, fn, ctx);
-	slack(x, c, free_off, len);
+	slack(x, c, free_off, len, fn, ctx);
 }
 
 size_t dw_evtx_slots(const struct dw_evtx *x)

@@ -68,7 +68,8 @@ struct dw_evtx_stats {
 	uint64_t no_system_time;    /* SystemTime unreadable: record header time used */
 	uint64_t bad_time;          /* no usable time at all: not delivered */
 	uint64_t no_event_id;       /* delivered without an EventID */
-	uint64_t slack_records;     /* valid records found after a chunk's free space: not delivered */
+	uint64_t slack_records;     /* valid records found after a chunk's free space */
+	uint64_t slack_delivered;   /* of which delivered (dw_evtx_set_slack) */
 };
 
 /*
@@ -76,6 +77,14 @@ struct dw_evtx_stats {
  * any bytes). Returns DW_OK or DW_ENOMEM; a damaged image is not an error.
  */
 int dw_evtx_open(struct dw_evtx **out, const uint8_t *p, size_t n) DW_WUR;
+
+/*
+ * on = 1: also deliver the records found in a chunk's slack (after its
+ * free-space offset): older generations of a reused chunk, e.g. what a
+ * cleared or wrapped log still holds. Off by default: they are history
+ * the live log no longer shows, and may repeat records seen elsewhere.
+ */
+void dw_evtx_set_slack(struct dw_evtx *x, int on);
 
 /* Name put in every event's file field (borrowed; NULL for none). */
 void dw_evtx_set_name(struct dw_evtx *x, const char *file);

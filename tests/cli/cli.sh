@@ -159,3 +159,17 @@ if [ -f "$EV/kerbrute-enum-4768-4771.evtx" ]; then
 else
 	nok evtx-dir "$EV missing"
 fi
+
+# --evtx-slack: the records left in chunk slack (older generations) are read too,
+# the same with any number of threads
+if [ -f "$EV/wmic-4648.evtx" ]; then
+	"$DWELL" parse -q "$EV/rdp-denied-4825.evtx" > "$T/slack0"
+	"$DWELL" parse -q --evtx-slack --threads 1 "$EV/wmic-4648.evtx" > "$T/slack1"
+	"$DWELL" parse -q --evtx-slack --threads 3 "$EV/wmic-4648.evtx" > "$T/slack3"
+	"$DWELL" parse --evtx-slack "$EV/rdp-denied-4825.evtx" > "$T/slack2" 2> "$T/slack2.err"
+	check evtx-slack-off test "$(wc -l < "$T/slack0")" -eq 2
+	check evtx-slack-on test "$(wc -l < "$T/slack2")" -eq 39
+	check evtx-slack-counted grep -q '37 stale records in chunk slack, 37 of them delivered' "$T/slack2.err"
+	check evtx-slack-threads cmp -s "$T/slack1" "$T/slack3"
+	check evtx-slack-history test "$(grep -c '"event_id":7036' "$T/slack1")" -eq 63
+fi
