@@ -15,6 +15,7 @@
  * (zlib's crc32 over up to 65024 bytes), a memmem over the slack; per
  * record the framing checks and dw_binxml_record().
  */
+#include "binval.h"
 #include "evtx.h"
 
 #include <stdlib.h>
@@ -39,20 +40,6 @@ struct dw_evtx {
 	int slack; /* deliver the records found in chunk slack */
 };
 
-static inline uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static inline uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
 int dw_evtx_is(const uint8_t *p, size_t n)
 {
 	return n >= 8 && memcmp(p, "ElfFile", 8) == 0;
@@ -76,12 +63,12 @@ static void evtx_bind(struct dw_evtx *x, const uint8_t *p, size_t n)
 		x->base = 0; /* a bare chunk (carved, or a test) */
 		x->st.bad_file_header = 1;
 	} else if (!dw_evtx_is(p, n) || n < 128 ||
-		   crc32(0L, p, 120) != rd32(p + 124)) {
+		   crc32(0L, p, 120) != dw_rd32(p + 124)) {
 		x->st.bad_file_header = 1;
 	}
 	x->nslots = n > x->base ? (n - x->base + CHUNK - 1) / CHUNK : 0;
 	if (!x->st.bad_file_header) {
-		uint64_t first = rd64(p + 8), last = rd64(p + 16);
+		uint64_t first = dw_rd64(p + 8), last = dw_rd64(p + 16);
 		uint32_t count = (uint32_t)p[42] | (uint32_t)p[43] << 8;
 		if (first > last && count <= x->nslots && first < count && last < count) {
 			x->wrap_first = (size_t)first;
@@ -162,8 +149,8 @@ static uint32_t frame(const uint8_t *c, size_t off, size_t end)
 
 	if (end - off < REC_MIN || memcmp(c + off, "**\0\0", 4) != 0)
 		return 0;
-	size = rd32(c + off + 4);
-	if (size < REC_MIN || size > end - off || rd32(c + off + size - 4) != size)
+	size = dw_rd32(c + off + 4);
+	if (size < REC_MIN || size > end - off || dw_rd32(c + off + size - 4) != size)
 		return 0;
 	return size;
 }
@@ -212,7 +199,7 @@ static void record(struct dw_evtx *x, const uint8_t *c, size_t off, uint32_t siz
 		e.ts = r->ts;
 		e.ts_prec = r->ts_prec;
 	} else {
-		uint64_t ft = rd64(c + off + 16);
+		uint64_t ft = dw_rd64(c + off + 16);
 		if (ft < FT_EPOCH || ft - FT_EPOCH > (uint64_t)INT64_MAX / 100 - 1) {
 			x->st.bad_time++;
 			return;
@@ -228,7 +215,7 @@ static void record(struct dw_evtx *x, const uint8_t *c, size_t off, uint32_t siz
 	} else {
 		x->st.no_event_id++;
 	}
-	e.record_id = r->has_rid ? r->record_id : rd64(c + off + 8);
+	e.record_id = r->has_rid ? r->record_id : dw_rd64(c + off + 8);
 	e.has |= DW_EV_HAS_RECORD_ID | DW_EV_HAS_LINE | DW_EV_HAS_OFFSET;
 	e.file = x->file;
 	e.line = e.record_id;
@@ -310,13 +297,13 @@ static void chunk(struct dw_evtx *x, const uint8_t *c, size_t len, dw_event_fn f
 		return;
 	crc = (uint32_t)crc32(0L, c, 120);
 	crc = (uint32_t)crc32(crc, c + 128, CHUNK_HDR - 128);
-	free_off = rd32(c + 48);
-	if (crc != rd32(c + 124) || free_off < CHUNK_HDR || free_off > len) {
+	free_off = dw_rd32(c + 48);
+	if (crc != dw_rd32(c + 124) || free_off < CHUNK_HDR || free_off > len) {
 		x->st.bad_chunk_crc++;
 		records(x, c, len, 1, fn, ctx);
 		return;
 	}
-	if ((uint32_t)crc32(0L, c + CHUNK_HDR, free_off - CHUNK_HDR) != rd32(c + 52))
+	if ((uint32_t)crc32(0L, c + CHUNK_HDR, free_off - CHUNK_HDR) != dw_rd32(c + 52))
 		x->st.bad_data_crc++;
 	records(x, c, free_off, 0, fn, ctx);
 	slack(x, c, free_off, len, fn, ctx);

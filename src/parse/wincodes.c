@@ -522,6 +522,15 @@ static void mssql(struct dw_event *e, const struct dw_win_fields *f)
 		e->reason = DW_RSN_NOISE; /* an empty login name is a probe, not a guess */
 }
 
+/* An RDP logon record (1149, 4825): the account and the client from the given fields. */
+static void rdp_logon(struct dw_event *e, const struct dw_win_fields *f, int user_id, int addr_id)
+{
+	set_user(e, field(f, user_id));
+	addr_port(e, field(f, addr_id));
+	e->protocol = dw_slice_cstr("rdp");
+	noise(e, field(f, user_id));
+}
+
 void dw_wincodes_fill(struct dw_event *e, uint32_t event_id, const struct dw_win_fields *f)
 {
 	struct dw_slice tu = field(f, DW_WINF_TARGET_USER), su = field(f, DW_WINF_SUBJECT_USER);
@@ -535,10 +544,7 @@ void dw_wincodes_fill(struct dw_event *e, uint32_t event_id, const struct dw_win
 	switch (family(f->provider, f->channel)) {
 	case FAM_RDP_AUTH: /* 1149: Remote Desktop accepted the credentials (NLA) */
 		e->action = DW_ACT_AUTH_SUCCESS;
-		set_user(e, field(f, DW_WINF_PARAM1));
-		addr_port(e, field(f, DW_WINF_PARAM3));
-		e->protocol = dw_slice_cstr("rdp");
-		noise(e, field(f, DW_WINF_PARAM1));
+		rdp_logon(e, f, DW_WINF_PARAM1, DW_WINF_PARAM3);
 		return;
 	case FAM_RDP_CORE: /* 131: a client connected (no account yet) */
 		addr_port(e, field(f, DW_WINF_CLIENT_IP));
@@ -554,10 +560,7 @@ void dw_wincodes_fill(struct dw_event *e, uint32_t event_id, const struct dw_win
 	case 4825: /* RDP refused to an account whose password was right */
 		e->action = DW_ACT_AUTH_FAILURE;
 		e->reason = DW_RSN_RESTRICTION;
-		set_user(e, field(f, DW_WINF_ACCOUNT_NAME));
-		addr_port(e, field(f, DW_WINF_CLIENT_ADDRESS));
-		e->protocol = dw_slice_cstr("rdp");
-		noise(e, field(f, DW_WINF_ACCOUNT_NAME));
+		rdp_logon(e, f, DW_WINF_ACCOUNT_NAME, DW_WINF_CLIENT_ADDRESS);
 		break;
 	case 4625:
 		e->action = DW_ACT_AUTH_FAILURE;
