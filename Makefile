@@ -35,7 +35,7 @@ LDLIBS  := $(PKG_LIBS) -lm -pthread
 ALLCFLAGS := $(BASE) $(OPT) $(CFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/event/*.c src/input/*.c src/parse/*.c \
-                              src/detect/*.c src/output/*.c))
+                              src/detect/*.c src/incident/*.c src/output/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c tests/unit/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))

@@ -8,12 +8,20 @@
 #include <stdio.h>
 
 #include "../detect/detect.h"
+#include "../incident/incident.h"
 #include "../input/reader.h"
 #include "../output/jsonl.h"
 #include "../parse/evtx.h"
 #include "../parse/parser.h"
 
 enum { DW_CMD_SCAN = 1, DW_CMD_PARSE };
+
+/*
+ * Incidents `dwell scan` keeps in memory (the least recently active go
+ * first): a few KiB each in practice, at most ~390 KiB each when every
+ * per-incident list is full (src/incident/incident.c).
+ */
+#define DW_CLI_INCIDENTS_MAX 256
 
 struct dw_cli_opts {
 	int cmd;
@@ -31,6 +39,7 @@ struct dw_cli_opts {
 	size_t conn_cap;    /* sshd connections tracked at once; 0 = default */
 	int threads;        /* threads decoding .evtx chunks (1 = the main thread alone) */
 	const char *output;
+	const char *incidents; /* scan: write incidents as JSON lines here */
 	const char **paths;
 	size_t npaths;
 };
@@ -45,6 +54,7 @@ struct dw_cli_summary {
 	struct dw_evtx_stats evtx;      /* summed over them (their events are in ps) */
 	const struct dw_detect *detect; /* NULL for parse */
 	const struct dw_jsonl *alerts;
+	struct dw_incidents *incidents; /* scan: incidents to list (NULL for parse) */
 	int64_t ts_min, ts_max;
 	double seconds;
 };

@@ -57,6 +57,8 @@ static void usage(FILE *f)
 	      "  -y, --year N          year of RFC 3164 timestamps (default: from file mtime)\n"
 	      "  -F, --follow          keep reading appended data (tail -F); Ctrl-C to stop\n"
 	      "  -o, --output FILE     write alerts/events to FILE instead of stdout\n"
+	      "      --incidents FILE  scan: write the incidents (alerts linked by account or\n"
+	      "                        source) to FILE, one JSON object per line\n"
 	      "  -q, --quiet           no summary or progress on stderr\n"
 	      "      --max-line N      longest line in bytes (default 65536)\n"
 	      "      --utc-offset +HH:MM  zone of RFC 3164 times (default +00:00)\n"
@@ -86,11 +88,44 @@ struct run {
 	struct dw_parser *parser;
 	struct dw_detect *detect;
 	struct dw_jsonl alerts;
+	struct dw_alert_sink jsonl;     /* where alerts are written */
+	struct dw_incidents *incidents; /* scan: alerts linked into incidents */
 	struct dw_sb evbuf;
 	FILE *out;
 	int out_failed;
 	int64_t ts_min, ts_max;
 };
+
+/* Alerts go to the output and into the incident builder. */
+static void on_alert(void *ctx, struct dw_alert *a)
+{
+	struct run *r = ctx;
+
+	r->jsonl.emit(r->jsonl.ctx, a);
+	if (r->incidents)
+		dw_incidents_add(r->incidents, a);
+}
+
+/* --incidents FILE: every incident as one JSON line. */
+static int write_incidents(struct run *r, const char *path)
+{
+	struct dw_sb sb;
+	FILE *f = fopen(path, "w");
+	int rc = 0;
+
+	if (!f) {
+		fprintf(stderr, "dwell: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	dw_sb_init(&sb, (size_t)1 << 30);
+	dw_incidents_json(r->incidents, &sb);
+	if (dw_sb_flush(&sb, f) != DW_OK || fclose(f) != 0) {
+		fprintf(stderr, "dwell: writing %s failed: %s\n", path, strerror(errno));
+		rc = -1;
+	}
+	dw_sb_free(&sb);
+	return rc;
+}
 
 static void on_event(void *ctx, const struct dw_event *e)
 {
@@ -301,6 +336,7 @@ static int run_pipeline(struct dw_cli_opts *o)
 		}
 	}
 	dw_jsonl_init(&r.alerts, r.out, o->follow);
+	r.jsonl = dw_jsonl_sink(&r.alerts);
 	ro.max_line = o->max_line;
 	ro.follow = o->follow;
 	ro.idle_exit_ms = o->idle_exit_ms;
@@ -314,7 +350,8 @@ static int run_pipeline(struct dw_cli_opts *o)
 	}
 	if (dw_reader_new(&g_reader, &ro) != DW_OK ||
 	    (o->cmd == DW_CMD_SCAN &&
-	     dw_detect_new(&r.detect, cfg, dw_jsonl_sink(&r.alerts)) != DW_OK))
+	     (dw_incidents_new(&r.incidents, DW_CLI_INCIDENTS_MAX) != DW_OK ||
+	      dw_detect_new(&r.detect, cfg, (struct dw_alert_sink){on_alert, &r}) != DW_OK)))
 		goto nomem;
 	for (size_t i = 0; i < o->npaths; i++)
 		if (dw_reader_add(g_reader, o->paths[i]) != DW_OK)
@@ -379,6 +416,8 @@ static int run_pipeline(struct dw_cli_opts *o)
 	}
 	if (r.detect)
 		dw_detect_flush(r.detect);
+	if (o->incidents && r.incidents && write_incidents(&r, o->incidents) != 0)
+		r.out_failed = 1;
 	if (dw_sb_flush(&r.evbuf, r.out) != DW_OK)
 		r.out_failed = 1;
 	if (fflush(r.out) != 0)
@@ -388,6 +427,7 @@ static int run_pipeline(struct dw_cli_opts *o)
 	if (!o->quiet) {
 		sum.detect = r.detect;
 		sum.alerts = &r.alerts;
+		sum.incidents = r.incidents;
 		sum.ts_min = r.ts_min;
 		sum.ts_max = r.ts_max;
 		sum.seconds = now_s() - pg.t0;
@@ -413,6 +453,7 @@ done:
 	free(is_evtx);
 	dw_config_free(cfg);
 	dw_jsonl_free(&r.alerts);
+	dw_incidents_free(r.incidents);
 	dw_sb_free(&r.evbuf);
 	if (r.out && r.out != stdout)
 		fclose(r.out);
@@ -469,6 +510,7 @@ int main(int argc, char **argv)
 		{"year", required_argument, NULL, 'y'},
 		{"follow", no_argument, NULL, 'F'},
 		{"output", required_argument, NULL, 'o'},
+		{"incidents", required_argument, NULL, 'N'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"max-line", required_argument, NULL, 'L'},
 		{"idle-exit", required_argument, NULL, 'I'},
@@ -535,6 +577,7 @@ int main(int argc, char **argv)
 			break;
 		case 'F': o.follow = 1; break;
 		case 'o': o.output = optarg; break;
+		case 'N': o.incidents = optarg; break;
 		case 'q': o.quiet = 1; break;
 		case 'L':
 			if (parse_uint(optarg, 256, 1 << 26, &v)) {

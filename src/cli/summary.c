@@ -196,4 +196,16 @@ void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
 					: "the inputs overlap in time (dwell merges up to 256 logs by time, "
 					  "without --sequential or --follow)");
 	}
+	if (s->incidents && dw_incidents_count(s->incidents)) {
+		struct dw_sb sb;
+		dw_sb_init(&sb, (size_t)1 << 20);
+		fprintf(f, "  %-12s %s:\n", "incidents", grp(dw_incidents_count(s->incidents), a));
+		dw_incidents_text(s->incidents, &sb, 20);
+		for (size_t i = 0, st = 0; i < sb.n; i++)
+			if (sb.p[i] == '\n') {
+				fprintf(f, "    %.*s\n", (int)(i - st), sb.p + st);
+				st = i + 1;
+			}
+		dw_sb_free(&sb);
+	}
 }

@@ -173,3 +173,19 @@ if [ -f "$EV/wmic-4648.evtx" ]; then
 	check evtx-slack-threads cmp -s "$T/slack1" "$T/slack3"
 	check evtx-slack-history test "$(grep -c '"event_id":7036' "$T/slack1")" -eq 63
 fi
+
+# incidents: the bundled stories linked into their incidents, in the summary and as JSON
+"$DWELL" scan --incidents "$T/inc.jsonl" tests/data/auth-sample.log tests/data/gateway-sample.log \
+	> /dev/null 2> "$T/inc.err"
+check incidents-count test "$(wc -l < "$T/inc.jsonl")" -eq 8
+check incidents-json python3 -c "
+import json, sys
+inc = [json.loads(l) for l in open(sys.argv[1])]
+gw = [i for i in inc if any(s['source'] == '185.137.56.40' for s in i['sources'])]
+assert len(gw) == 1 and gw[0]['status'] == 'intrusion', gw
+assert gw[0]['accounts_to_reset'] == [{'user': 'awood', 'reason': 'compromised'}], gw[0]['accounts_to_reset']
+assert gw[0]['bytes_out'] == 309000000 and gw[0]['dwell_seconds'] == 3534, gw[0]
+assert [i['id'] for i in inc] == list(range(1, len(inc) + 1))
+assert sum(i['status'] == 'intrusion' for i in inc) == 3
+" "$T/inc.jsonl"
+check incidents-summary grep -q 'reset: awood (compromised)' "$T/inc.err"
