@@ -907,20 +907,27 @@ static int cmp_inc(const void *p, const void *q)
 	return a->seq < c->seq ? -1 : a->seq > c->seq;
 }
 
-void dw_incidents_json(struct dw_incidents *b, struct dw_sb *sb)
+/* The incidents in output order (id order); an array to free, or NULL. */
+static struct inc **sorted(struct dw_incidents *b)
 {
 	struct inc **v;
 
-	if (b->n == 0)
-		return;
-	v = malloc(b->n * sizeof(*v));
-	if (!v)
-		return;
+	if (b->n == 0 || !(v = malloc(b->n * sizeof(*v))))
+		return NULL;
 	for (size_t i = 0; i < b->n; i++) {
 		v[i] = b->inc[i];
 		v[i]->minsrc = min_source(v[i]);
 	}
 	qsort(v, b->n, sizeof(*v), cmp_inc);
+	return v;
+}
+
+void dw_incidents_json(struct dw_incidents *b, struct dw_sb *sb)
+{
+	struct inc **v = sorted(b);
+
+	if (!v)
+		return;
 	for (size_t i = 0; i < b->n; i++) {
 		inc_json(b, v[i], b->emitted + i + 1, sb);
 		dw_sb_putc(sb, '\n');
@@ -930,19 +937,11 @@ void dw_incidents_json(struct dw_incidents *b, struct dw_sb *sb)
 
 void dw_incidents_text(struct dw_incidents *b, struct dw_sb *sb, size_t max)
 {
-	struct inc **v;
+	struct inc **v = sorted(b);
 	char t1[DW_TM_BUFSZ], t2[DW_TM_BUFSZ];
 
-	if (b->n == 0)
-		return;
-	v = malloc(b->n * sizeof(*v));
 	if (!v)
 		return;
-	for (size_t i = 0; i < b->n; i++) {
-		v[i] = b->inc[i];
-		v[i]->minsrc = min_source(v[i]);
-	}
-	qsort(v, b->n, sizeof(*v), cmp_inc);
 	for (size_t i = 0; i < b->n && i < max; i++) {
 		const struct inc *x = v[i];
 		size_t ns = 0, nt = 0, nr = 0, shown = 0;
