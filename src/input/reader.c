@@ -64,6 +64,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -123,7 +124,7 @@ struct dw_reader {
 	z_stream z;
 	int zinit, zeof, zmember_end, zerr;
 	int64_t last_data;    /* follow: monotonic ns of the last byte read */
-	volatile sig_atomic_t stop;
+	atomic_int stop; /* set from a signal handler or another thread (lock-free) */
 	struct dw_reader_stats st;
 };
 
