@@ -5,7 +5,8 @@
  * are short, so evictions, episode closes, campaigns, the Windows hold ring,
  * storms and access reports all run on attacker-shaped input. Every alert
  * is rendered as JSON and checked (lists within their totals, times in
- * order). Replayed by fuzz/onefile.c in `make test`; run it with
+ * order), and linked into incidents (at most 4, so merges and evictions
+ * run) whose JSON and text are rendered at the end. Replayed by fuzz/onefile.c in `make test`; run it with
  * `make fuzz-run T=detect SECS=300`.
  */
 #include <stdint.h>
@@ -14,6 +15,7 @@
 
 #include "../src/core/sb.h"
 #include "../src/detect/detect.h"
+#include "../src/incident/incident.h"
 #include "../src/parse/parser.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -23,7 +25,8 @@ static struct dw_config *cfg;
 
 static void on_alert(void *ctx, struct dw_alert *a)
 {
-	(void)ctx;
+	if (ctx)
+		dw_incidents_add(ctx, a);
 	if (a->sources.n > a->sources.total || a->users.n > a->users.total ||
 	    a->compromised.n > a->compromised.total || a->first_seen > a->last_seen)
 		abort();
@@ -64,6 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dw_parser *p = NULL;
 	struct dw_detect *d = NULL;
 	struct dw_parse_opts o = {0};
+	struct dw_incidents *inc = NULL;
 	struct dw_alert_sink sink = {on_alert, NULL};
 	const char *s = (const char *)data;
 	uint64_t ln = 0;
@@ -71,11 +75,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!cfg && setup() != 0)
 		return 0;
-	if (dw_detect_new(&d, cfg, sink) != DW_OK)
+	if (dw_incidents_new(&inc, 4) != DW_OK)
 		return 0;
+	sink.ctx = inc;
+	if (dw_detect_new(&d, cfg, sink) != DW_OK) {
+		dw_incidents_free(inc);
+		return 0;
+	}
 	o.conn_cap = 8;
 	if (dw_parser_new(&p, &o, on_event, d) != DW_OK) {
 		dw_detect_free(d);
+		dw_incidents_free(inc);
 		return 0;
 	}
 	dw_parser_begin_file(p, "fuzz", 1718409600LL * 1000000000LL); /* 2024-06-15 */
@@ -89,5 +99,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dw_detect_flush(d);
 	dw_parser_free(p);
 	dw_detect_free(d);
+	dw_sb_reset(&sb);
+	dw_incidents_json(inc, &sb);
+	dw_incidents_text(inc, &sb, 3);
+	dw_incidents_free(inc);
 	return 0;
 }
