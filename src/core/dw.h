@@ -100,6 +100,19 @@ static inline struct dw_slice dw_slice_trim(struct dw_slice s)
 	return s;
 }
 
+/* The same for any ASCII white space of text formats (also CR and LF). */
+static inline struct dw_slice dw_slice_trim_space(struct dw_slice s)
+{
+	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\r' || s.p[0] == '\n')) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r' ||
+		       s.p[s.n - 1] == '\n'))
+		s.n--;
+	return s;
+}
+
 /*
  * Reads s (white space - space, tab, CR, LF - trimmed at both ends) as a
  * decimal number of at most max. Returns DW_OK or DW_EINVAL (empty, a

@@ -188,3 +188,12 @@ size_t dw_tm_format(int64_t ns, int prec, char *buf)
 	buf[n] = 0;
 	return n;
 }
+
+int dw_tm_parse_rfc3339_all(const char *p, size_t n, int64_t *ns, int *prec)
+{
+	size_t used;
+
+	if (dw_tm_parse_rfc3339(p, n, ns, prec, &used) != DW_OK || used != n)
+		return DW_EINVAL;
+	return DW_OK;
+}

@@ -31,6 +31,9 @@ int dw_tm_month3(const char *p);
  */
 int dw_tm_parse_rfc3339(const char *p, size_t n, int64_t *ns, int *prec, size_t *used) DW_WUR;
 
+/* The same when p[0..n) must be a timestamp and nothing else: DW_OK or DW_EINVAL. */
+int dw_tm_parse_rfc3339_all(const char *p, size_t n, int64_t *ns, int *prec) DW_WUR;
+
 /* Longest text dw_tm_format() writes, with the NUL. */
 #define DW_TM_BUFSZ 40
 

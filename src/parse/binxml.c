@@ -1169,7 +1169,6 @@ static int parts_time(struct dw_binxml *b, const struct part *pt, uint32_t n, co
 {
 	const struct val *x = single_val(pt, n, v, nv);
 	struct dw_slice t;
-	size_t used;
 	int p;
 
 	if (x && x->type == 0x11) {
@@ -1188,7 +1187,7 @@ static int parts_time(struct dw_binxml *b, const struct part *pt, uint32_t n, co
 	/* as winxml: years past 2261 overflow int64 ns */
 	if (t.n >= 4 && (t.p[0] > '2' || (t.p[0] == '2' && memcmp(t.p, "2261", 4) > 0)))
 		return DW_EINVAL;
-	if (dw_tm_parse_rfc3339(t.p, t.n, ns, &p, &used) != DW_OK || used != t.n)
+	if (dw_tm_parse_rfc3339_all(t.p, t.n, ns, &p) != DW_OK)
 		return DW_EINVAL;
 	*prec = (uint8_t)p;
 	return DW_OK;

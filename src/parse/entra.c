@@ -253,7 +253,6 @@ int dw_entra_parse(const struct dw_json *j, struct dw_event *e, char *scratch, s
 	int env = -1, o = 0, t, bad = 0, prec;
 	struct dw_slice s, app, proto, ua;
 	int64_t code, ns;
-	size_t used;
 
 	if (!j || j->n == 0 || j->t[0].type != DW_JSON_OBJECT)
 		return fail(why, DW_UNP_BAD_JSON);
@@ -272,7 +271,7 @@ int dw_entra_parse(const struct dw_json *j, struct dw_event *e, char *scratch, s
 	if (dw_json_type(j, t) != DW_JSON_STRING)
 		return fail(why, DW_UNP_BAD_JSON);
 	s = dw_json_take(j, t, &sc);
-	if (dw_tm_parse_rfc3339(s.p, s.n, &ns, &prec, &used) != DW_OK || used != s.n)
+	if (dw_tm_parse_rfc3339_all(s.p, s.n, &ns, &prec) != DW_OK)
 		return fail(why, DW_UNP_BAD_TIME);
 	e->ts = ns;
 	e->ts_prec = (uint8_t)prec;

@@ -403,7 +403,6 @@ static int hdr5424(const char *p, size_t n, size_t pos, struct hdr *h, int *why)
 	struct dw_slice ts, host, app, proc, msgid;
 	int64_t ns;
 	int prec, y, mo, d, hh, mi, ss;
-	size_t used;
 
 	h->is5424 = 1;
 	if (!field5424(p, n, &pos, &ts) || !field5424(p, n, &pos, &host) ||
@@ -416,7 +415,7 @@ static int hdr5424(const char *p, size_t n, size_t pos, struct hdr *h, int *why)
 	/* year first: dw_tm_parse_rfc3339 takes years to 9999, past int64 ns */
 	y = ts.n >= 4 ? num(ts.p, 4) : -1;
 	if (y < YEAR_MIN || y > YEAR_MAX ||
-	    dw_tm_parse_rfc3339(ts.p, ts.n, &ns, &prec, &used) != DW_OK || used != ts.n) {
+	    dw_tm_parse_rfc3339_all(ts.p, ts.n, &ns, &prec) != DW_OK) {
 		*why = DW_UNP_BAD_TIME;
 		return DW_EINVAL;
 	}

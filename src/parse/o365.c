@@ -181,7 +181,6 @@ int dw_o365_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 	int op, t, ut, prec, ext;
 	struct dw_slice s, err;
 	int64_t ns, num;
-	size_t used;
 
 	if (!j || j->n == 0 || j->t[0].type != DW_JSON_OBJECT)
 		return fail(why, DW_UNP_BAD_JSON);
@@ -194,7 +193,7 @@ int dw_o365_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 	if (dw_json_type(j, t) != DW_JSON_STRING)
 		return fail(why, DW_UNP_BAD_JSON);
 	s = dw_json_take(j, t, &sc);
-	if (dw_tm_parse_rfc3339(s.p, s.n, &ns, &prec, &used) != DW_OK || used != s.n)
+	if (dw_tm_parse_rfc3339_all(s.p, s.n, &ns, &prec) != DW_OK)
 		return fail(why, DW_UNP_BAD_TIME);
 	e->ts = ns;
 	e->ts_prec = (uint8_t)prec;

@@ -45,11 +45,6 @@
 #include "../core/tm.h"
 #include "parser.h"
 
-struct scratch {
-	char *p;
-	size_t cap, used;
-};
-
 /* Follows a dotted path, ignoring key case; numeric parts index arrays. */
 static int ci_path(const struct dw_json *j, int cur, const char *path)
 {
@@ -72,20 +67,6 @@ static int ci_path(const struct dw_json *j, int cur, const char *path)
 			path++;
 	}
 	return cur;
-}
-
-/* A string token's value (decoded into the scratch when it has escapes); empty otherwise. */
-static struct dw_slice str(const struct dw_json *j, int tok, struct scratch *sc)
-{
-	struct dw_slice s;
-
-	if (tok < 0 || j->t[tok].type != DW_JSON_STRING)
-		return dw_slice_make(NULL, 0);
-	if (!j->t[tok].escaped)
-		return dw_json_str(j, tok, NULL, 0);
-	s = dw_json_str(j, tok, sc->p + sc->used, sc->cap - sc->used);
-	sc->used += s.n;
-	return s;
 }
 
 static int starts(struct dw_slice s, const char *lit)
@@ -140,11 +121,10 @@ static int reason_of(struct dw_slice r)
 int dw_okta_parse(const struct dw_json *j, struct dw_event *e, char *scratch, size_t cap,
 		  int *why)
 {
-	struct scratch sc = {scratch, scratch ? cap : 0, 0};
+	struct dw_json_scratch sc = {scratch, scratch ? cap : 0, 0};
 	struct dw_slice et, t, alt, aty, aid, res, rsn, ip;
 	int actor, tgt, tok, prec, ok_actor;
 	int64_t ns;
-	size_t used;
 
 	if (!j || j->n == 0 || j->t[0].type != DW_JSON_OBJECT) {
 		*why = DW_UNP_BAD_JSON;
@@ -155,9 +135,9 @@ int dw_okta_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 		*why = DW_UNP_BAD_JSON;
 		return DW_EINVAL;
 	}
-	et = str(j, tok, &sc);
-	t = dw_slice_trim(str(j, dw_json_get_ci(j, 0, "published"), &sc));
-	if (t.n == 0 || dw_tm_parse_rfc3339(t.p, t.n, &ns, &prec, &used) != DW_OK || used != t.n) {
+	et = dw_json_take(j, tok, &sc);
+	t = dw_slice_trim(dw_json_take(j, dw_json_get_ci(j, 0, "published"), &sc));
+	if (t.n == 0 || dw_tm_parse_rfc3339_all(t.p, t.n, &ns, &prec) != DW_OK) {
 		*why = DW_UNP_BAD_TIME;
 		return DW_EINVAL;
 	}
@@ -168,15 +148,15 @@ int dw_okta_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 
 	/* user */
 	actor = dw_json_get_ci(j, 0, "actor");
-	alt = dw_slice_trim(str(j, ci_path(j, actor, "alternateId"), &sc));
-	aty = str(j, ci_path(j, actor, "type"), &sc);
-	aid = str(j, ci_path(j, actor, "id"), &sc);
+	alt = dw_slice_trim(dw_json_take(j, ci_path(j, actor, "alternateId"), &sc));
+	aty = dw_json_take(j, ci_path(j, actor, "type"), &sc);
+	aid = dw_json_take(j, ci_path(j, actor, "id"), &sc);
 	tgt = dw_json_get_ci(j, 0, "target");
 	ok_actor = alt.n && !dw_slice_eq_ci(alt, "unknown") && (aty.n == 0 || dw_slice_eq_ci(aty, "User"));
 	if (!ok_actor) {
 		int tu = target_of(j, tgt, "User", "alternateId");
 		if (tu >= 0)
-			alt = dw_slice_trim(str(j, tu, &sc));
+			alt = dw_slice_trim(dw_json_take(j, tu, &sc));
 		else if (aty.n && !dw_slice_eq_ci(aty, "User"))
 			alt.n = 0; /* a system principal is nobody's account */
 	}
@@ -184,21 +164,21 @@ int dw_okta_parse(const struct dw_json *j, struct dw_event *e, char *scratch, si
 		dw_event_set_user(e, alt);
 
 	/* client */
-	ip = dw_slice_trim(str(j, ci_path(j, 0, "client.ipAddress"), &sc));
+	ip = dw_slice_trim(dw_json_take(j, ci_path(j, 0, "client.ipAddress"), &sc));
 	if (ip.n && dw_ip_parse(ip.p, ip.n, &e->src_ip) != DW_OK)
 		memset(&e->src_ip, 0, sizeof(e->src_ip));
-	e->user_agent = str(j, ci_path(j, 0, "client.userAgent.rawUserAgent"), &sc);
-	e->session = str(j, ci_path(j, 0, "authenticationContext.externalSessionId"), &sc);
+	e->user_agent = dw_json_take(j, ci_path(j, 0, "client.userAgent.rawUserAgent"), &sc);
+	e->session = dw_json_take(j, ci_path(j, 0, "authenticationContext.externalSessionId"), &sc);
 
 	/* target: the app, else the first target with a name */
 	tok = target_of(j, tgt, "AppInstance", "displayName");
 	if (tok < 0)
 		tok = target_of(j, tgt, NULL, "displayName");
-	e->target = str(j, tok, &sc);
+	e->target = dw_json_take(j, tok, &sc);
 
 	/* outcome */
-	res = dw_slice_trim(str(j, ci_path(j, 0, "outcome.result"), &sc));
-	rsn = dw_slice_trim(str(j, ci_path(j, 0, "outcome.reason"), &sc));
+	res = dw_slice_trim(dw_json_take(j, ci_path(j, 0, "outcome.result"), &sc));
+	rsn = dw_slice_trim(dw_json_take(j, ci_path(j, 0, "outcome.reason"), &sc));
 	e->code = rsn.n ? rsn : res;
 
 	if (dw_slice_eq(et, "user.mfa.okta_verify.deny_push")) {

@@ -214,14 +214,13 @@ static int time3339(const char *p, size_t n, struct dw_syslog_hdr *h)
 {
 	int64_t ns;
 	int prec, year;
-	size_t used;
 
 	if (n < 19 || !date_shape(p, n))
 		return fail(h, DW_UNP_BAD_HEADER);
 	year = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
 	if (year < YEAR_MIN || year > YEAR_MAX)
 		return fail(h, DW_UNP_BAD_TIME);
-	if (dw_tm_parse_rfc3339(p, n, &ns, &prec, &used) != DW_OK || used != n)
+	if (dw_tm_parse_rfc3339_all(p, n, &ns, &prec) != DW_OK)
 		return fail(h, DW_UNP_BAD_TIME);
 	h->ts = ns;
 	h->prec = (uint8_t)prec;

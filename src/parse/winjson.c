@@ -47,39 +47,16 @@
 #include "parser.h"
 #include "wincodes.h"
 
-struct scratch {
-	char *p;
-	size_t cap, used;
-};
-
 /* A scalar's text: strings (decoded into the scratch when escaped) and numbers; else empty. */
-static struct dw_slice val(const struct dw_json *j, int tok, struct scratch *sc, int *ok)
+static struct dw_slice val(const struct dw_json *j, int tok, struct dw_json_scratch *sc,
+			   int *ok)
 {
-	struct dw_slice s;
+	int t = dw_json_type(j, tok);
 
-	*ok = 0;
-	if (tok < 0 || (j->t[tok].type != DW_JSON_STRING && j->t[tok].type != DW_JSON_NUMBER))
-		return dw_slice_make(NULL, 0);
-	*ok = 1;
-	if (j->t[tok].type != DW_JSON_STRING || !j->t[tok].escaped)
+	*ok = t == DW_JSON_STRING || t == DW_JSON_NUMBER;
+	if (t == DW_JSON_NUMBER)
 		return dw_json_str(j, tok, NULL, 0);
-	s = dw_json_str(j, tok, sc->p + sc->used, sc->cap - sc->used);
-	sc->used += s.n;
-	return s;
-}
-
-static int is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static struct dw_slice trim(struct dw_slice s)
-{
-	while (s.n && is_ws(s.p[0]))
-		s.p++, s.n--;
-	while (s.n && is_ws(s.p[s.n - 1]))
-		s.n--;
-	return s;
+	return dw_json_take(j, tok, sc);
 }
 
 /* An integer token (number or string), unwrapping evtx_dump's {"#text": N}. */
@@ -124,7 +101,8 @@ int dw_winjson_match(const struct dw_json *j)
 }
 
 /* Reads the EventData members of obj into f. */
-static void fields(const struct dw_json *j, int obj, struct dw_win_fields *f, struct scratch *sc)
+static void fields(const struct dw_json *j, int obj, struct dw_win_fields *f,
+		   struct dw_json_scratch *sc)
 {
 	uint32_t i, left;
 
@@ -147,7 +125,7 @@ static void fields(const struct dw_json *j, int obj, struct dw_win_fields *f, st
 }
 
 static void put(const struct dw_json *j, int tok, int id, struct dw_win_fields *f,
-		struct scratch *sc)
+		struct dw_json_scratch *sc)
 {
 	int ok;
 	struct dw_slice v;
@@ -164,13 +142,12 @@ static void put(const struct dw_json *j, int tok, int id, struct dw_win_fields *
 int dw_winjson_parse(const struct dw_json *j, struct dw_event *e, char *scratch, size_t cap,
 		     int *why)
 {
-	struct scratch sc = {scratch, scratch ? cap : 0, 0};
+	struct dw_json_scratch sc = {scratch, scratch ? cap : 0, 0};
 	struct dw_win_fields f;
 	int eid_t, time_t_, rid_t, host_t, data_t, prov_t, chan_t, ok, prec;
 	uint64_t eid, rid;
 	struct dw_slice t, host;
 	int64_t ns;
-	size_t used;
 
 	memset(&f, 0, sizeof(f));
 	if (!j || j->n == 0 || j->t[0].type != DW_JSON_OBJECT) {
@@ -216,22 +193,22 @@ int dw_winjson_parse(const struct dw_json *j, struct dw_event *e, char *scratch,
 		*why = DW_UNP_BAD_JSON;
 		return DW_EINVAL;
 	}
-	t = (time_t_ >= 0 && j->t[time_t_].type == DW_JSON_STRING) ? trim(val(j, time_t_, &sc, &ok))
+	t = (time_t_ >= 0 && j->t[time_t_].type == DW_JSON_STRING) ? dw_slice_trim_space(val(j, time_t_, &sc, &ok))
 								   : dw_slice_make(NULL, 0);
-	if (t.n == 0 || dw_tm_parse_rfc3339(t.p, t.n, &ns, &prec, &used) != DW_OK || used != t.n) {
+	if (t.n == 0 || dw_tm_parse_rfc3339_all(t.p, t.n, &ns, &prec) != DW_OK) {
 		*why = DW_UNP_BAD_TIME;
 		return DW_EINVAL;
 	}
 	fields(j, data_t, &f, &sc);
 	if (prov_t >= 0 && j->t[prov_t].type == DW_JSON_STRING)
-		f.provider = trim(val(j, prov_t, &sc, &ok));
+		f.provider = dw_slice_trim_space(val(j, prov_t, &sc, &ok));
 	if (chan_t >= 0 && j->t[chan_t].type == DW_JSON_STRING)
-		f.channel = trim(val(j, chan_t, &sc, &ok));
+		f.channel = dw_slice_trim_space(val(j, chan_t, &sc, &ok));
 	if (!is_obj(j, sys)) {
 		put(j, dw_json_path(j, 0, "source.ip"), DW_WINF_IP_ADDRESS, &f, &sc);
 		put(j, dw_json_path(j, 0, "source.port"), DW_WINF_IP_PORT, &f, &sc);
 	}
-	host = (host_t >= 0 && j->t[host_t].type == DW_JSON_STRING) ? trim(val(j, host_t, &sc, &ok))
+	host = (host_t >= 0 && j->t[host_t].type == DW_JSON_STRING) ? dw_slice_trim_space(val(j, host_t, &sc, &ok))
 								    : dw_slice_make(NULL, 0);
 	e->ts = ns;
 	e->ts_prec = (uint8_t)prec;

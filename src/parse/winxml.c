@@ -57,15 +57,6 @@ static int is_stop(char c)
 	return is_ws(c) || c == '>' || c == '/' || c == '=';
 }
 
-static struct dw_slice trim(struct dw_slice s)
-{
-	while (s.n && is_ws(s.p[0]))
-		s.p++, s.n--;
-	while (s.n && is_ws(s.p[s.n - 1]))
-		s.n--;
-	return s;
-}
-
 /* The local part of the name p[a..b) (after the last ':'). */
 static struct dw_slice local_name(const char *p, size_t a, size_t b)
 {
@@ -301,7 +292,7 @@ static int scan(const char *p, size_t n, struct scan *s)
 				if (!j)
 					return DW_UNP_TRUNCATED;
 				if (!s->f.channel.n)
-					s->f.channel = trim(v);
+					s->f.channel = dw_slice_trim_space(v);
 				break;
 			}
 			if (memcmp(nm.p, "EventID", 7) != 0)
@@ -318,7 +309,7 @@ static int scan(const char *p, size_t n, struct scan *s)
 				if (!j)
 					return DW_UNP_TRUNCATED;
 				if (found && !s->f.provider.n)
-					s->f.provider = trim(a);
+					s->f.provider = dw_slice_trim_space(a);
 				break;
 			}
 			if (memcmp(nm.p, "Computer", 8) != 0)
@@ -327,7 +318,7 @@ static int scan(const char *p, size_t n, struct scan *s)
 			if (!j)
 				return DW_UNP_TRUNCATED;
 			if (!s->has_host) {
-				s->host = trim(v);
+				s->host = dw_slice_trim_space(v);
 				s->has_host = 1;
 				s->host_ent = s->host.n && memchr(s->host.p, '&', s->host.n) != NULL;
 			}
@@ -493,19 +484,17 @@ int dw_winxml_parse_buf(const char *p, size_t n, struct dw_event *e,
 		*why = DW_UNP_BAD_HEADER;
 		return DW_EINVAL;
 	}
-	t = trim(s.time);
+	t = dw_slice_trim_space(s.time);
 	/* ns since 1970 overflow int64 after 2262: refuse later years before dw_tm sees them */
 	if (s.has_time && t.n >= 4 && dw_isdigit((unsigned char)t.p[0]) &&
 	    (t.p[0] > '2' || (t.p[0] == '2' && memcmp(t.p, "2261", 4) > 0))) {
 		*why = DW_UNP_BAD_TIME;
 		return DW_EINVAL;
 	}
-	if (!s.has_time || dw_tm_parse_rfc3339(t.p, t.n, &ns, &prec, &used) != DW_OK ||
-	    used != t.n) {
+	if (!s.has_time || dw_tm_parse_rfc3339_all(t.p, t.n, &ns, &prec) != DW_OK) {
 		*why = DW_UNP_BAD_TIME;
 		return DW_EINVAL;
 	}
-	used = 0;
 	if (sc) {
 		for (int id = 0; id < DW_WINF__N; id++)
 			if (s.ent & (1u << id))
