@@ -19,14 +19,16 @@ if [ ! -d "$D" ]; then
 	echo "not ok evtx-real: $D missing"
 	exit 0
 fi
+# the python-evtx rendering of file $1 into $T, and the input of variant $2 (xml or evtx)
+render() { /usr/bin/python3 tests/tools/evtx2xml.py "$D/$1.evtx" > "$T/$1.xml" 2> "$T/$1.conv"; }
+input() { if [ "$2" = evtx ]; then echo "$D/$1.evtx"; else echo "$T/$1.xml"; fi; }
+
 for f in smb-guess-4625-deepblue kerb-brute-4771 kerbrute-enum-4768-4771 mssql-brute-33205 \
 	benign-workstation-security rdp-restricted-4625 rdp-denied-4825 rdp-success-1149-inline \
 	rdp-brute-131-inline; do
-	/usr/bin/python3 tests/tools/evtx2xml.py "$D/$f.evtx" > "$T/$f.xml" 2> "$T/$f.conv"
+	render "$f"
 	for v in xml evtx; do
-	in=$T/$f.xml
-	[ $v = evtx ] && in=$D/$f.evtx
-	"$DWELL" scan -q "$in" > "$T/$f.$v.alerts" 2> "$T/$f.$v.err"
+	"$DWELL" scan -q "$(input "$f" $v)" > "$T/$f.$v.alerts" 2> "$T/$f.$v.err"
 	python3 - "$f-$v" "$T/$f.$v.alerts" "$D/$f.evtx.truth.json" <<'PY'
 import json, sys
 name, alerts_path, truth_path = sys.argv[1:4]
@@ -77,11 +79,9 @@ done
 # account tried; silence on the rest.
 for f in spray-4648-deepblue wmic-4648 netuse-4648 share-admin-5140 \
 	share-admin-sliver-5140 smb-loot-donpapi-5145; do
-	/usr/bin/python3 tests/tools/evtx2xml.py "$D/$f.evtx" > "$T/$f.xml" 2> "$T/$f.conv"
+	render "$f"
 	for v in xml evtx; do
-	in=$T/$f.xml
-	[ $v = evtx ] && in=$D/$f.evtx
-	"$DWELL" scan -q "$in" > "$T/$f.$v.alerts" 2> "$T/$f.$v.err"
+	"$DWELL" scan -q "$(input "$f" $v)" > "$T/$f.$v.alerts" 2> "$T/$f.$v.err"
 	python3 - "$f-$v" "$T/$f.$v.alerts" "$D/$f.evtx.truth.json" <<'PY'
 import json, sys
 name, alerts_path, truth_path = sys.argv[1:4]

@@ -33,7 +33,6 @@ Everything is drawn from random.Random(scenario/seed): same arguments, same
 bytes. Python 3 standard library only.
 """
 
-import argparse
 import ipaddress
 import json
 import random
@@ -1222,23 +1221,7 @@ def s_msolspray(rnd):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--list", action="store_true", help="list the scenarios")
-    ap.add_argument("--scenario", help="scenario to write")
-    ap.add_argument("--out", help="output log (truth goes to OUT.truth.json)")
-    ap.add_argument("--seed", type=int, default=42)
-    a = ap.parse_args()
-    if a.list:
-        for name in SCENARIOS:
-            print("%-28s %s" % (name, SCENARIOS[name][1]))
-        return 0
-    if not a.out:
-        ap.error("--out is required")
-    if a.scenario not in SCENARIOS:
-        ap.error("unknown scenario %r (see --list)" % a.scenario)
-    scenario_io.write(SCENARIOS, a.scenario, a.seed, a.out)
-    return 0
-
+    return scenario_io.main(__doc__, SCENARIOS, 28)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -23,7 +23,6 @@ Everything is drawn from random.Random(seed): same arguments, same bytes.
 Python 3 standard library only.
 """
 
-import argparse
 import json
 import os
 import random
@@ -816,29 +815,19 @@ def bench(path, nlines, seed):
         f.write("\n")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--list", action="store_true", help="list the scenarios")
-    ap.add_argument("--scenario", help="scenario to write")
+def bench_options(ap):
     ap.add_argument("--bench", action="store_true", help="write the benchmark log")
     ap.add_argument("--lines", type=int, default=1000000)
-    ap.add_argument("--out", help="output log (truth goes to OUT.truth.json)")
-    ap.add_argument("--seed", type=int, default=42)
-    a = ap.parse_args()
-    if a.list:
-        for name in SCENARIOS:
-            print("%-26s %s" % (name, SCENARIOS[name][1]))
-        return 0
-    if not a.out:
-        ap.error("--out is required")
-    if a.bench:
-        bench(a.out, a.lines, a.seed)
-        return 0
-    if a.scenario not in SCENARIOS:
-        ap.error("unknown scenario %r (see --list)" % a.scenario)
-    scenario_io.write(SCENARIOS, a.scenario, a.seed, a.out)
-    return 0
 
+    def handle(a):
+        if a.bench:
+            bench(a.out, a.lines, a.seed)
+        return a.bench
+    return handle
+
+
+def main():
+    return scenario_io.main(__doc__, SCENARIOS, 26, bench_options)
 
 if __name__ == "__main__":
     sys.exit(main())

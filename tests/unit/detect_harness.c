@@ -171,3 +171,16 @@ const struct got *find_kind(const char *kind)
 			return &G.v[i];
 	return NULL;
 }
+
+void spray_with_early_logins(struct dw_detect *d)
+{
+	char u[32];
+
+	for (int i = 0; i < 30; i++) {
+		fail(d, T0 + HOUR + i * 60, "203.0.113.9", userf(u, "emp", i));
+		if (i == 3)
+			ok(d, T0 + HOUR + i * 60 + 5, "203.0.113.9", "emp003");
+		if (i == 2)
+			ok(d, T0 + HOUR + i * 60 + 20, "198.18.7.7", "emp002");
+	}
+}

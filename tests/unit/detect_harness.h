@@ -42,6 +42,12 @@ const char *ipf(char *buf, const char *fmt, int a, int b);
 const char *userf(char *buf, const char *prefix, int i);
 void background(struct dw_detect *d, int64_t from, int64_t to, int n);
 void warmup(struct dw_detect *d, int64_t t, int n);
+/*
+ * From T0 + 1 h: 203.0.113.9 sprays emp000..emp029 a minute apart; it guesses
+ * emp003 right before it is recognised (at 5 accounts), and emp002 logs in
+ * from a fresh address (198.18.7.7) during the spray.
+ */
+void spray_with_early_logins(struct dw_detect *d);
 int count_kind(const char *kind);
 const struct got *find_kind(const char *kind);
 

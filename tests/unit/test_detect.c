@@ -100,19 +100,12 @@ DW_TEST(detect_spray_success_before_recognition)
 {
 	struct dw_config *c;
 	struct dw_detect *d = mk(&c, NULL);
-	char u[32];
 
 	DW_ASSERT(d);
 	warmup(d, T0, 100);
 	/* account 3 is guessed right before the spray is recognised (at 5 accounts),
 	 * and account 2 logs in from a fresh address before recognition too */
-	for (int i = 0; i < 30; i++) {
-		fail(d, T0 + HOUR + i * 60, "203.0.113.9", userf(u, "emp", i));
-		if (i == 3)
-			ok(d, T0 + HOUR + i * 60 + 5, "203.0.113.9", "emp003");
-		if (i == 2)
-			ok(d, T0 + HOUR + i * 60 + 20, "198.18.7.7", "emp002");
-	}
+	spray_with_early_logins(d);
 	/* a sprayed user from a usual address: not compromised */
 	ok(d, T0 + 2 * HOUR, "10.1.0.17", "emp007");
 	dw_detect_flush(d);

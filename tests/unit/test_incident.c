@@ -403,7 +403,6 @@ DW_TEST(incident_from_detectors)
 	struct dw_detect *d;
 	struct dw_sb sb;
 	const char *j;
-	char u[32];
 
 	DW_ASSERT(dw_incidents_new(&b, 16) == DW_OK);
 	DW_ASSERT(dw_config_new(&c) == DW_OK);
@@ -411,13 +410,7 @@ DW_TEST(incident_from_detectors)
 	warmup(d, T0, 100);
 	/* the scenario of detect_spray_success_before_recognition: emp003 guessed by the
 	 * sprayer, emp002 logged in from a fresh address during the spray */
-	for (int i = 0; i < 30; i++) {
-		fail(d, T0 + HOUR + i * 60, "203.0.113.9", userf(u, "emp", i));
-		if (i == 3)
-			ok(d, T0 + HOUR + i * 60 + 5, "203.0.113.9", "emp003");
-		if (i == 2)
-			ok(d, T0 + HOUR + i * 60 + 20, "198.18.7.7", "emp002");
-	}
+	spray_with_early_logins(d);
 	/* an unrelated brute force later */
 	for (int i = 0; i < 60; i++)
 		fail(d, T0 + 5 * HOUR + i * 5, "192.0.2.66", "root");
