@@ -263,18 +263,33 @@ static int is_dash(struct dw_slice s)
 }
 
 /* src_ip/src_port from IpAddress/IpPort; src_name from field name_id without an address. */
-static void source(struct dw_event *e, const struct dw_win_fields *f, int name_id)
+/* A port number 1..65535 in s: DW_OK, else DW_EINVAL. */
+static int port_of(struct dw_slice s, uint16_t *out)
 {
-	struct dw_slice ip = field(f, DW_WINF_IP_ADDRESS), port = field(f, DW_WINF_IP_PORT);
 	uint32_t v;
 
-	if (ip.n && !is_dash(ip) && dw_ip_parse(ip.p, ip.n, &e->src_ip) != DW_OK)
-		memset(&e->src_ip, 0, sizeof(e->src_ip));
-	if (port.n && dw_isdigit((unsigned char)port.p[0]) &&
-	    dw_wincodes_parse(port.p, port.n, &v) == DW_OK && v > 0 && v <= 65535) {
-		e->src_port = (uint16_t)v;
-		e->has |= DW_EV_HAS_SRC_PORT;
-	}
+	if (!s.n || !dw_isdigit((unsigned char)s.p[0]) || dw_wincodes_parse(s.p, s.n, &v) != DW_OK ||
+	    v == 0 || v > 65535)
+		return DW_EINVAL;
+	*out = (uint16_t)v;
+	return DW_OK;
+}
+
+/* IpAddress and IpPort into ip and port (has_bit set with the port). */
+static void ip_port(struct dw_event *e, const struct dw_win_fields *f, struct dw_ip *ip,
+		    uint16_t *port, uint32_t has_bit)
+{
+	struct dw_slice a = field(f, DW_WINF_IP_ADDRESS);
+
+	if (a.n && !is_dash(a) && dw_ip_parse(a.p, a.n, ip) != DW_OK)
+		memset(ip, 0, sizeof(*ip));
+	if (port_of(field(f, DW_WINF_IP_PORT), port) == DW_OK)
+		e->has |= has_bit;
+}
+
+static void source(struct dw_event *e, const struct dw_win_fields *f, int name_id)
+{
+	ip_port(e, f, &e->src_ip, &e->src_port, DW_EV_HAS_SRC_PORT);
 	if (!e->src_ip.fam && name_id >= 0) {
 		struct dw_slice w = field(f, name_id);
 		while (w.n && w.p[0] == '\\')
@@ -414,7 +429,6 @@ int dw_wincodes_wanted(uint32_t event_id, struct dw_slice provider, struct dw_sl
 static void addr_port(struct dw_event *e, struct dw_slice s)
 {
 	size_t colon = s.n;
-	uint32_t v;
 
 	s = dw_slice_trim(s);
 	if (dw_ip_parse(s.p, s.n, &e->src_ip) == DW_OK)
@@ -434,11 +448,9 @@ static void addr_port(struct dw_event *e, struct dw_slice s)
 		memset(&e->src_ip, 0, sizeof(e->src_ip));
 		return;
 	}
-	if (e->src_ip.fam && colon + 1 < s.n &&
-	    dw_wincodes_parse(s.p + colon + 1, s.n - colon - 1, &v) == DW_OK && v > 0 && v <= 65535) {
-		e->src_port = (uint16_t)v;
+	if (e->src_ip.fam && port_of(dw_slice_make(s.p + colon + 1, s.n - colon - 1),
+				     &e->src_port) == DW_OK)
 		e->has |= DW_EV_HAS_SRC_PORT;
-	}
 }
 
 /*
@@ -593,15 +605,8 @@ void dw_wincodes_fill(struct dw_event *e, uint32_t event_id, const struct dw_win
 		e->target = field(f, DW_WINF_TARGET_SERVER);
 		if (!is_dash(su))
 			e->session = su;
-		source(e, f, -1);
-		/* the address and port are those of the server logged on to */
-		e->dst_ip = e->src_ip;
-		memset(&e->src_ip, 0, sizeof(e->src_ip));
-		if (e->has & DW_EV_HAS_SRC_PORT) {
-			e->dst_port = e->src_port;
-			e->src_port = 0;
-			e->has = (e->has & ~DW_EV_HAS_SRC_PORT) | DW_EV_HAS_DST_PORT;
-		}
+		/* its address and port are those of the server logged on to */
+		ip_port(e, f, &e->dst_ip, &e->dst_port, DW_EV_HAS_DST_PORT);
 		break;
 	case 4768:
 	case 4771:
