@@ -24,13 +24,14 @@
  * already proved that), sources the client addresses, destinations the
  * gateway vservers, shares (\\host\share) and servers, bytes_out the data
  * sent to the client; evidence holds the counts and
- * seconds_after_compromise / dwell_seconds. A later burst opens a new one.
+ * seconds_after_compromise / dwell_seconds, and the record of the first
+ * access (file and line or record_id). A later burst opens a new one.
  * Accesses between a success and an attack recognised after it (a spray
  * recognised at close) are not seen: the report starts when the
  * compromise is known.
  *
- * Memory: acc table user -> struct dw_acc (72 B; key <= 32 B),
- * limits.compromised entries (4,096 x 128 B = 0.5 MiB) plus one open alert
+ * Memory: acc table user -> struct dw_acc (88 B; key <= 32 B),
+ * limits.compromised entries (4,096 x 148 B = 0.6 MiB) plus one open alert
  * per account with its lists cut at DW_ACC_LIST members (each member
  * <= 256 B); share table [len][user][host\share] (key <= 32 B, value 16 B),
  * limits.shares entries: 65,536 x 76 B = 4.75 MiB.
@@ -45,6 +46,7 @@
 struct dw_acc {
 	int64_t since;       /* the compromising login */
 	int64_t first, last; /* accesses of the open report */
+	uint64_t first_ref;  /* record of its first access */
 	uint64_t bytes_out, bytes_in, dur_ms;
 	uint32_t sessions, shares, expl;
 	uint32_t logs;
@@ -80,6 +82,7 @@ static void report(struct dw_detect *d, const void *key, size_t klen, struct dw_
 		dw_alert_evidence_num(a, "bytes_in", (int64_t)x->bytes_in);
 	dw_alert_evidence_num(a, "new_shares", x->shares);
 	dw_alert_evidence_num(a, "explicit_credentials", x->expl);
+	dw_detect_evidence_ref(d, a, x->first_ref);
 	dw_detect_push(d, a);
 	free(a);
 	d->acc_open--;
@@ -199,9 +202,11 @@ static int64_t since_of(struct dw_detect *d, const char *u, size_t un)
 	return x ? x->since : INT64_MAX;
 }
 
-/* The open report of account u if it is compromised at ts, else NULL. */
-static struct dw_acc *acc_of(struct dw_detect *d, const char *u, size_t un, int64_t ts)
+/* The open report of account u if it is compromised at e's time (e: the access), else NULL. */
+static struct dw_acc *acc_of(struct dw_detect *d, const char *u, size_t un,
+			     const struct dw_event *e)
 {
+	int64_t ts = e->ts;
 	struct dw_acc *x;
 
 	if (un == 0 || (x = dw_table_get(d->acc, u, un)) == NULL || ts < x->since)
@@ -214,8 +219,9 @@ static struct dw_acc *acc_of(struct dw_detect *d, const char *u, size_t un, int6
 		}
 		dw_alert_init(x->al, "new_access", "high", "access.after_compromise");
 		d->acc_open++;
-		dw_strlist_add(&x->al->users, u, un);
+		dw_strlist_add(&x->al->users, u, strnlen(u, un)); /* a member ends at a NUL */
 		x->first = ts;
+		x->first_ref = dw_detect_ref(d, e);
 	}
 	return x;
 }
@@ -236,14 +242,23 @@ void dw_access_event(struct dw_detect *d, const struct dw_event *e, const uint8_
 	case DW_ACT_SESSION_END:
 		if (e->log == DW_LOG_SSHD || e->user.n == 0)
 			return;
-		/* the owner's own sessions: from a usual address, or begun before */
-		if (klen && dw_source_known(d, NULL, key, klen, e->user.p, e->user.n))
+		/*
+		 * the owner's own sessions: from an address usual before the
+		 * compromise (one the intruder keeps using becomes "known" by its
+		 * clean logins: that must not hide it), or begun before
+		 */
+		if (klen && dw_source_known_before(d, key, klen, e->user.p, e->user.n,
+						   since_of(d, e->user.p, e->user.n)))
+			return;
+		/* a NetScaler AAATM LOGIN with nothing measured is the login itself, not access */
+		if (e->action == DW_ACT_SESSION_START && !e->session.n && e->log == DW_LOG_NETSCALER &&
+		    !(e->has & (DW_EV_HAS_DURATION | DW_EV_HAS_BYTES_OUT | DW_EV_HAS_BYTES_IN)))
 			return;
 		if ((e->has & DW_EV_HAS_DURATION) &&
 		    e->ts - (int64_t)DW_MIN(e->duration_ms, (uint64_t)INT64_MAX / DW_NS) * 1000000 <
 			    since_of(d, e->user.p, e->user.n))
 			return;
-		if (!(x = acc_of(d, e->user.p, e->user.n, e->ts)))
+		if (!(x = acc_of(d, e->user.p, e->user.n, e)))
 			return;
 		/* a NetScaler AAATM LOGIN (no SessionId) is the login, not a session */
 		if (e->action == DW_ACT_SESSION_START &&
@@ -262,15 +277,15 @@ void dw_access_event(struct dw_detect *d, const struct dw_event *e, const uint8_
 		if (e->user.n == 0 || e->target.n == 0)
 			return;
 		fresh = share_new(d, e);
-		if (!fresh || !(x = acc_of(d, e->user.p, e->user.n, e->ts)))
+		if (!fresh || !(x = acc_of(d, e->user.p, e->user.n, e)))
 			return;
 		x->shares++;
 		dn = share_text(e, dst, sizeof(dst));
 		break;
 	case DW_ACT_EXPLICIT_CREDS:
-		x = acc_of(d, e->user.p, e->user.n, e->ts);
+		x = acc_of(d, e->user.p, e->user.n, e);
 		if (!x && e->session.n)
-			x = acc_of(d, subj, dw_user_normalise(e->session, subj), e->ts);
+			x = acc_of(d, subj, dw_user_normalise(e->session, subj), e);
 		if (!x)
 			return;
 		x->expl++;
@@ -287,10 +302,12 @@ void dw_access_event(struct dw_detect *d, const struct dw_event *e, const uint8_
 	x->last = DW_MAX(x->last, e->ts);
 	if (e->log < 32)
 		x->logs |= 1u << e->log;
+	/* members end at a NUL, as they print (an open report is saved as text: snapshot.c) */
 	if (klen)
 		dw_strlist_add_capped(&x->al->sources, txt,
-				      dw_detect_src_text(key, klen, txt, sizeof(txt)), DW_ACC_LIST);
-	dw_strlist_add_capped(&x->al->destinations, dst, dn, DW_ACC_LIST);
+				      strnlen(txt, dw_detect_src_text(key, klen, txt, sizeof(txt))),
+				      DW_ACC_LIST);
+	dw_strlist_add_capped(&x->al->destinations, dst, strnlen(dst, dn), DW_ACC_LIST);
 }
 
 void dw_access_tick(struct dw_detect *d, int64_t now, int flush)
@@ -305,4 +322,72 @@ void dw_access_tick(struct dw_detect *d, int64_t now, int flush)
 	while ((x = dw_table_next(d->acc, &cur, &k, &kl)) != NULL)
 		if (x->al && (flush || now - x->last >= d->cfg->access_idle))
 			report(d, k, kl, x);
+}
+
+/* ---- snapshot (see snapshot.c): accounts with their open reports, then shares ---- */
+
+static void put_acc(const struct dw_detect *d, struct dw_sb *sb, const void *key, size_t klen,
+		    const void *val)
+{
+	const struct dw_acc *x = val;
+
+	dw_snap_put(sb, (uint64_t)x->since, 8);
+	dw_snap_put(sb, (uint64_t)x->first, 8);
+	dw_snap_put(sb, (uint64_t)x->last, 8);
+	dw_snap_put(sb, x->first_ref, 8);
+	dw_snap_put(sb, x->bytes_out, 8);
+	dw_snap_put(sb, x->bytes_in, 8);
+	dw_snap_put(sb, x->dur_ms, 8);
+	dw_snap_put(sb, x->sessions, 4);
+	dw_snap_put(sb, x->shares, 4);
+	dw_snap_put(sb, x->expl, 4);
+	dw_snap_put(sb, x->logs, 4);
+	dw_snap_put(sb, x->has_bytes, 1);
+	dw_snap_put(sb, x->al != NULL, 1);
+	if (x->al)
+		dw_snap_put_alert(sb, x->al);
+}
+
+static int get_acc(struct dw_detect *d, struct dw_snap_r *r, const void *key, size_t klen,
+		   void *val)
+{
+	struct dw_acc *x = val;
+
+	x->since = dw_snap_get_time(r);
+	x->first = dw_snap_get_time(r);
+	x->last = dw_snap_get_time(r);
+	x->first_ref = dw_snap_get_ref(r, d);
+	x->bytes_out = dw_snap_get(r, 8);
+	x->bytes_in = dw_snap_get(r, 8);
+	x->dur_ms = dw_snap_get(r, 8);
+	x->sessions = (uint32_t)dw_snap_get(r, 4);
+	x->shares = (uint32_t)dw_snap_get(r, 4);
+	x->expl = (uint32_t)dw_snap_get(r, 4);
+	x->logs = (uint32_t)dw_snap_get(r, 4);
+	x->has_bytes = (uint8_t)dw_snap_get_max(r, 1, 1);
+	if (!dw_snap_get_max(r, 1, 1))
+		return r->bad ? DW_EINVAL : DW_OK;
+	x->al = calloc(1, sizeof(*x->al));
+	if (!x->al)
+		return DW_ENOMEM;
+	dw_alert_init(x->al, "new_access", "high", "access.after_compromise");
+	d->acc_open++;
+	return dw_snap_get_alert(r, x->al);
+}
+
+void dw_access_save(const struct dw_detect *d, struct dw_sb *sb)
+{
+	dw_snap_put_tag(sb, "ACC.");
+	dw_snap_put_table(d, sb, d->acc, put_acc);
+	dw_snap_put_table(d, sb, d->share, dw_snap_put_known);
+}
+
+int dw_access_load(struct dw_detect *d, struct dw_snap_r *r)
+{
+	int rc;
+
+	dw_snap_tag(r, "ACC.");
+	if ((rc = dw_snap_get_table(d, r, d->acc, DW_USER_KEY_MAX, get_acc)) != DW_OK)
+		return rc;
+	return dw_snap_get_table(d, r, d->share, DW_KNOWN_KEY_MAX, dw_snap_get_known);
 }

@@ -29,7 +29,9 @@
  *                some account guessed more than spray.max_per_user times
  *                (many accounts, few guesses each, is a spray in the making)
  * An episode that spans slow.min_duration is reported by the ".slow"
- * detector (bruteforce.slow, spray.slow, stuffing.slow) with its pace.
+ * detector (bruteforce.slow, spray.slow, stuffing.slow) with its pace. The
+ * alert's evidence names the record of the episode's first failure (file
+ * and line or record_id: dw_detect_evidence_ref).
  *
  * Live recognition: after each failure of a source without clean
  * successes, the same rules run once the counts could qualify; the first
@@ -189,15 +191,15 @@ static void recognise(struct dw_detect *d, struct dw_src *s, const uint8_t *key,
 		/* a password it proved right although the sign-in was stopped */
 		if ((p->flags & (DW_PF_VALID | DW_PF_VREP)) == DW_PF_VALID &&
 		    p->valid_ts >= s->first_fail) {
-			dw_comp_report(d, &a, u, un, key, klen, p->valid_ts, 1, 1, s->logs,
-				       DW_COMP_VALIDATED);
+			dw_comp_report(d, &a, u, un, key, klen, p->valid_ts, p->valid_ref, 1, 1,
+				       s->logs, DW_COMP_VALIDATED);
 			p->flags |= DW_PF_VREP;
 		}
 		if (!p->succ_ts || p->succ_ts < s->first_fail || (p->flags & DW_PF_COMP))
 			continue;
 		if (d->cfg->comp_password_only && !(p->flags & DW_PF_PWSUCC))
 			continue;
-		dw_comp_report(d, &a, u, un, key, klen, p->succ_ts, 1,
+		dw_comp_report(d, &a, u, un, key, klen, p->succ_ts, p->succ_ref, 1,
 			       !dw_source_known(d, NULL, key, klen, u, un), s->logs,
 			       p->flags & DW_PF_LEGACY ? DW_COMP_LEGACY : DW_COMP_LOGIN);
 		p->flags |= DW_PF_COMP;
@@ -317,6 +319,7 @@ static void emit_alert(struct dw_detect *d, struct dw_src *s, const uint8_t *key
 		dw_alert_evidence_num(&a, "known_good_pair", ci->known_pair);
 		dw_alert_evidence_num(&a, "regular", ci->regular);
 	}
+	dw_detect_evidence_ref(d, &a, s->first_ref); /* the episode's first failure */
 	dw_detect_push(d, &a);
 }
 

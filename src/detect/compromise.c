@@ -54,12 +54,17 @@
  *    same judgement (attacking source, attacked account from a new source,
  *    or kept until an attack explains it) and never teaches a known pair.
  *
+ * Evidence names the record of the judged login (or failure): each place
+ * that keeps a success for later (pair, pending ring, deferred ring) keeps
+ * its record reference with its time.
+ *
  * One alert per (user, source, attack) and kind family: the compromised
  * table (key [len][user][source], plus a 'v' for password_validated; value
  * the attack id) drops repeats. Each login alert tells access.c, which
  * then reports what the account did next.
  *
- * Memory: ring limits.pending x 160 B (4,096: 640 KiB); compromised table
+ * Memory: pending and deferred rings limits.pending x (176 + 216) B (4,096:
+ * 1.5 MiB); compromised table
  * limits.compromised x (24 + 32 + 16) B (4,096: 288 KiB + buckets).
  */
 #include <stdlib.h>
@@ -138,7 +143,7 @@ static int password_like(const struct dw_event *e)
 }
 
 int dw_comp_report(struct dw_detect *d, const struct dw_attack *a, const char *u, size_t un,
-		   const uint8_t *skey, size_t sklen, int64_t ts, int from_attacker,
+		   const uint8_t *skey, size_t sklen, int64_t ts, uint64_t ref, int from_attacker,
 		   int new_source, uint32_t logs, int what)
 {
 	static const char *const kinds[] = {"account_compromise", "legacy_auth_success",
@@ -195,6 +200,7 @@ int dw_comp_report(struct dw_detect *d, const struct dw_attack *a, const char *u
 	}
 	dw_alert_evidence_num(&al, "from_attacking_source", from_attacker);
 	dw_alert_evidence_num(&al, "new_source", new_source);
+	dw_detect_evidence_ref(d, &al, ref); /* the login (or the failure) judged */
 	dw_detect_push(d, &al);
 	if (!valid)
 		dw_access_compromised(d, u, un, ts);
@@ -292,8 +298,8 @@ static void defer_judge(struct dw_detect *d, struct dw_defer *x)
 	a.key = x->akeylen ? x->akey : NULL;
 	a.klen = x->akeylen;
 	a.attempts = x->attempts;
-	if (!dw_comp_report(d, &a, x->user, x->ulen, x->src, x->srclen, x->ts, 0, 1, x->logs,
-			    x->what) &&
+	if (!dw_comp_report(d, &a, x->user, x->ulen, x->src, x->srclen, x->ts, x->ref, 0, 1,
+			    x->logs, x->what) &&
 	    x->what != DW_COMP_VALIDATED)
 		dw_access_cancel(d, x->user, x->ulen, x->ts); /* a repeat: nothing new opened */
 }
@@ -323,12 +329,13 @@ void dw_comp_defer_attack(struct dw_detect *d, uint64_t att)
 }
 
 static void defer(struct dw_detect *d, const struct dw_attack *a, const char *u, size_t un,
-		  const uint8_t *skey, size_t sklen, int64_t ts, uint32_t logs, int what)
+		  const uint8_t *skey, size_t sklen, int64_t ts, uint64_t ref, uint32_t logs,
+		  int what)
 {
 	struct dw_defer *x;
 
 	if (un > sizeof(x->user)) { /* cannot be kept whole: judged now */
-		dw_comp_report(d, a, u, un, skey, sklen, ts, 0, 1, logs, what);
+		dw_comp_report(d, a, u, un, skey, sklen, ts, ref, 0, 1, logs, what);
 		return;
 	}
 	if (d->defer_n == d->pend_cap) {
@@ -342,6 +349,7 @@ static void defer(struct dw_detect *d, const struct dw_attack *a, const char *u,
 	x = &d->defer[(d->defer_head + d->defer_n) % d->pend_cap];
 	memset(x, 0, sizeof(*x));
 	x->ts = ts;
+	x->ref = ref;
 	x->att_first = a->first_seen;
 	x->att_id = a->id;
 	x->detector = a->detector;
@@ -431,14 +439,16 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 			a.attempts = attack_fails(d, u->att_key, u->att_keylen, e->user.p, e->user.n,
 						  &first);
 			a.first_seen = first;
-			defer(d, &a, e->user.p, e->user.n, key, klen, ts, logs, what);
+			defer(d, &a, e->user.p, e->user.n, key, klen, ts, dw_detect_ref(d, e), logs,
+			      what);
 			return 0;
 		}
 		if (!known && u && u->camp && (cp = dw_dist_campaign(d, u->camp)) != NULL &&
 		    ts <= u->camp_ts + c->horizon &&
 		    explains_private(d, s->flags & DW_SF_PRIVATE, c->dist_private)) {
 			campaign_attack(d, &a, cp);
-			defer(d, &a, e->user.p, e->user.n, key, klen, ts, logs, what);
+			defer(d, &a, e->user.p, e->user.n, key, klen, ts, dw_detect_ref(d, e), logs,
+			      what);
 			return 0;
 		}
 		/* an attack recognised later may explain it */
@@ -446,8 +456,8 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 			uint64_t h = dw_detect_hash(key, klen);
 			for (int i = 0; i < 2; i++)
 				if (u->fh[i] && u->fh[i] != h && ts - u->ft[i] <= c->horizon) {
-					dw_comp_pend(d, e->user.p, e->user.n, key, klen, ts, logs,
-						     what);
+					dw_comp_pend(d, e->user.p, e->user.n, key, klen, ts,
+						     dw_detect_ref(d, e), logs, what);
 					return 0;
 				}
 		}
@@ -459,7 +469,8 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 		 */
 		if (!known && (valid || s->fails > pfails) && s->good_users == 0 && c->dist_enabled &&
 		    explains_private(d, s->flags & DW_SF_PRIVATE, c->dist_private))
-			dw_comp_pend(d, e->user.p, e->user.n, key, klen, ts, logs, what);
+			dw_comp_pend(d, e->user.p, e->user.n, key, klen, ts, dw_detect_ref(d, e),
+				     logs, what);
 	}
 	if (valid)
 		return 0; /* never clean: the sign-in did not happen */
@@ -474,7 +485,8 @@ int dw_comp_success(struct dw_detect *d, const struct dw_event *e, struct dw_src
 		return 0;
 	return 1;
 attacker:
-	dw_comp_report(d, &a, e->user.p, e->user.n, key, klen, ts, 1, !known, s->logs, what);
+	dw_comp_report(d, &a, e->user.p, e->user.n, key, klen, ts, dw_detect_ref(d, e), 1, !known,
+		       s->logs, what);
 	if (p)
 		p->flags |= valid ? DW_PF_VREP : DW_PF_COMP;
 	return 0;
@@ -510,7 +522,7 @@ static void pend_expire(struct dw_detect *d, int64_t now)
 }
 
 void dw_comp_pend(struct dw_detect *d, const char *u, size_t un, const uint8_t *skey,
-		  size_t sklen, int64_t ts, uint32_t logs, int what)
+		  size_t sklen, int64_t ts, uint64_t ref, uint32_t logs, int what)
 {
 	struct dw_pend *e;
 
@@ -521,6 +533,7 @@ void dw_comp_pend(struct dw_detect *d, const char *u, size_t un, const uint8_t *
 		d->pend_overwritten++;
 	memset(e, 0, sizeof(*e));
 	e->ts = ts;
+	e->ref = ref;
 	e->logs = logs;
 	e->what = (uint8_t)what;
 	e->srclen = (uint8_t)DW_MIN(sklen, sizeof(e->src));
@@ -558,8 +571,8 @@ void dw_comp_scan_source(struct dw_detect *d, struct dw_src *s, const uint8_t *s
 			continue; /* the owner completed a sign-in from there since */
 		a2 = *a;
 		a2.attempts = p->fails;
-		dw_comp_report(d, &a2, e->user, e->ulen, e->src, e->srclen, e->ts, 0, 1, e->logs,
-			       e->what);
+		dw_comp_report(d, &a2, e->user, e->ulen, e->src, e->srclen, e->ts, e->ref, 0, 1,
+			       e->logs, e->what);
 		e->done = 1;
 	}
 }
@@ -578,8 +591,8 @@ void dw_comp_scan_campaign(struct dw_detect *d, const struct dw_camp *cp,
 			continue;
 		s = dw_table_get(d->src, e->src, e->srclen);
 		if (s && s->camp == cp->id && !own_device(s, 0)) {
-			dw_comp_report(d, a, e->user, e->ulen, e->src, e->srclen, e->ts, 1, 1, e->logs,
-				       e->what);
+			dw_comp_report(d, a, e->user, e->ulen, e->src, e->srclen, e->ts, e->ref, 1,
+				       1, e->logs, e->what);
 			e->done = 1;
 			continue;
 		}
@@ -587,8 +600,8 @@ void dw_comp_scan_campaign(struct dw_detect *d, const struct dw_camp *cp,
 		if (u && u->camp == cp->id && e->ts <= u->camp_ts + d->cfg->horizon &&
 		    explains_private(d, key_private(e->src, e->srclen), d->cfg->dist_private) &&
 		    !dw_source_known(d, NULL, e->src, e->srclen, e->user, e->ulen)) {
-			dw_comp_report(d, a, e->user, e->ulen, e->src, e->srclen, e->ts, 0, 1, e->logs,
-				       e->what);
+			dw_comp_report(d, a, e->user, e->ulen, e->src, e->srclen, e->ts, e->ref, 0,
+				       1, e->logs, e->what);
 			e->done = 1;
 		}
 	}

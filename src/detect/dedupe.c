@@ -22,7 +22,9 @@
  * Memory: the table (user -> struct dw_dedupe, 32 B; key <= 32 B) has
  * limits.accounts entries (65,536 x 88 B = 5.5 MiB); the hold ring has
  * DW_HOLD slots of a copied event (~1.3 KiB each: 1.3 MiB), and when it is
- * full the oldest held record is released early (counted).
+ * full the oldest held record is released early (counted). A held record
+ * keeps the detector's interned copy of its input name (the reader's is
+ * gone by the time it is released).
  */
 #include <stdlib.h>
 
@@ -42,6 +44,7 @@ struct dw_dedupe {
 
 struct dw_held {
 	struct dw_event e;
+	uint32_t file;  /* e.file's id + 1 (dw_detect_file): e.file is the detector's copy */
 	uint32_t seq;
 	uint8_t dropped;
 	char text[DW_HOLD_TEXT];
@@ -101,11 +104,14 @@ static struct dw_slice keep(struct dw_held *x, size_t *off, struct dw_slice s)
 	return r;
 }
 
-static void hold_copy(struct dw_held *x, const struct dw_event *e)
+static void hold_copy(struct dw_detect *d, struct dw_held *x, const struct dw_event *e)
 {
 	size_t off = 0;
 
 	x->e = *e;
+	/* the input name is the reader's, gone by the time the record is released */
+	x->file = dw_detect_file(d, e->file);
+	x->e.file = dw_detect_file_name(d, x->file);
 	x->e.user = dw_slice_make(x->e.user_buf, e->user.n);
 	x->e.host = keep(x, &off, e->host);
 	x->e.user_raw = keep(x, &off, e->user_raw);
@@ -190,11 +196,91 @@ int dw_dedupe_check(struct dw_detect *d, const struct dw_event *e)
 			dw_detect_auth(d, &old->e);
 	}
 	hx = &h->v[(h->head + h->n) % DW_HOLD];
-	hold_copy(hx, e);
+	hold_copy(d, hx, e);
 	hx->dropped = 0;
 	hx->seq = h->seq;
 	x->seq = h->seq + 1;
 	h->seq++;
 	h->n++;
 	return 1;
+}
+
+/* ---- snapshot (see snapshot.c): the table, then the held records oldest first ---- */
+
+static void put_dedupe(const struct dw_detect *d, struct dw_sb *sb, const void *key,
+		       size_t klen, const void *val)
+{
+	const struct dw_dedupe *x = val;
+
+	dw_snap_put(sb, (uint64_t)x->ts, 8);
+	dw_snap_put(sb, x->host, 8);
+	dw_snap_put(sb, x->event_id, 4);
+	dw_snap_put(sb, x->seq, 4);
+	dw_snap_put(sb, x->action, 1);
+	dw_snap_put(sb, x->has_ip, 1);
+}
+
+static int get_dedupe(struct dw_detect *d, struct dw_snap_r *r, const void *key, size_t klen,
+		      void *val)
+{
+	struct dw_dedupe *x = val;
+
+	x->ts = dw_snap_get_time(r);
+	x->host = dw_snap_get(r, 8);
+	x->event_id = (uint32_t)dw_snap_get(r, 4);
+	x->seq = (uint32_t)dw_snap_get(r, 4);
+	x->action = (uint8_t)dw_snap_get(r, 1);
+	x->has_ip = (uint8_t)dw_snap_get_max(r, 1, 1);
+	return r->bad ? DW_EINVAL : DW_OK;
+}
+
+void dw_dedupe_save(const struct dw_detect *d, struct dw_sb *sb)
+{
+	const struct dw_hold *h = d->hold;
+
+	dw_snap_put_tag(sb, "DDUP");
+	dw_snap_put_table(d, sb, d->dedupe, put_dedupe);
+	dw_snap_put(sb, h != NULL, 1);
+	if (!h)
+		return;
+	dw_snap_put(sb, h->seq, 4);
+	dw_snap_put(sb, h->n, 4);
+	for (uint32_t i = 0; i < h->n; i++) {
+		const struct dw_held *x = &h->v[(h->head + i) % DW_HOLD];
+		dw_snap_put(sb, x->dropped, 1);
+		dw_snap_put(sb, x->file, 2);
+		dw_snap_put_event(sb, &x->e);
+	}
+}
+
+int dw_dedupe_load(struct dw_detect *d, struct dw_snap_r *r)
+{
+	struct dw_hold *h = d->hold;
+	struct dw_event e;
+	uint32_t n;
+	int rc;
+
+	dw_snap_tag(r, "DDUP");
+	if ((rc = dw_snap_get_table(d, r, d->dedupe, DW_USER_KEY_MAX, get_dedupe)) != DW_OK)
+		return rc;
+	if (dw_snap_get_max(r, 1, 1) != (h != NULL) || r->bad)
+		return DW_EINVAL;
+	if (!h)
+		return DW_OK;
+	h->seq = (uint32_t)dw_snap_get(r, 4);
+	n = (uint32_t)dw_snap_get_max(r, 4, DW_HOLD);
+	for (uint32_t i = 0; i < n && !r->bad; i++) {
+		struct dw_held *x = &h->v[i];
+		uint32_t fid;
+
+		x->dropped = (uint8_t)dw_snap_get_max(r, 1, 1);
+		fid = (uint32_t)dw_snap_get_max(r, 2, d->n_files);
+		dw_snap_get_event(r, &e);
+		e.file = dw_detect_file_name(d, fid);
+		hold_copy(d, x, &e); /* the held copy owns its text again */
+		x->seq = h->seq - n + i; /* held records carry consecutive numbers */
+	}
+	h->head = 0;
+	h->n = r->bad ? 0 : n;
+	return r->bad ? DW_EINVAL : DW_OK;
 }

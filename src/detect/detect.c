@@ -17,7 +17,14 @@
  * kind and first source (byte order) and emitted. Everything depends only
  * on the events, so the same input gives the same alerts in the same order.
  *
- * Memory: the batch holds the alerts of one call (a handful); tables and
+ * Record references: an alert's evidence names its key event's record
+ * (dw_detect_evidence_ref), so a claim can be checked in the log: the input
+ * name is interned once (a copy: events only borrow theirs) and the
+ * detectors keep a 64-bit reference (internal.h) where they keep the key
+ * event's time. Past DW_FILES_MAX names, events of new inputs get none.
+ *
+ * Memory: the batch holds the alerts of one call (a handful); the interned
+ * names at most DW_FILES_MAX x (8 + DW_FILE_NAME_MAX) = 1 MiB; tables and
  * rings are accounted in source.c, distributed.c and compromise.c.
  */
 #include <stdlib.h>
@@ -76,6 +83,11 @@ int dw_detect_new(struct dw_detect **out, const struct dw_config *cfg, struct dw
 	d->now = DW_TS_NONE;
 	d->bucket = -1;
 	d->bucket_ns = cfg->dist_bucket;
+	d->files = calloc(DW_FILES_MAX, sizeof(*d->files));
+	if (!d->files) {
+		rc = DW_ENOMEM;
+		goto fail;
+	}
 	if ((rc = dw_source_init(d)) != DW_OK || (rc = dw_dist_init(d)) != DW_OK ||
 	    (rc = dw_comp_init(d)) != DW_OK || (rc = dw_dedupe_init(d)) != DW_OK ||
 	    (rc = dw_mfa_init(d)) != DW_OK || (rc = dw_lock_init(d)) != DW_OK ||
@@ -110,7 +122,73 @@ void dw_detect_free(struct dw_detect *d)
 	dw_comp_free(d);
 	dw_dist_free(d);
 	dw_source_free(d);
+	for (uint32_t i = 0; i < d->n_files; i++)
+		free(d->files[i]);
+	free(d->files);
 	free(d);
+}
+
+uint32_t dw_detect_file(struct dw_detect *d, const char *f)
+{
+	uint32_t i;
+	size_t n;
+
+	if (!f)
+		return 0;
+	/* the same input name comes with every record of a file: one compare */
+	if (f == d->file_last && strcmp(d->files[d->file_last_id - 1], f) == 0)
+		return d->file_last_id;
+	n = strnlen(f, DW_FILE_NAME_MAX - 1);
+	for (i = 0; i < d->n_files; i++)
+		if (strncmp(d->files[i], f, n) == 0 && d->files[i][n] == 0)
+			break;
+	if (i == d->n_files) {
+		if (i == DW_FILES_MAX || (d->files[i] = malloc(n + 1)) == NULL)
+			return 0;
+		memcpy(d->files[i], f, n);
+		d->files[i][n] = 0;
+		d->n_files++;
+	}
+	d->file_last = f;
+	d->file_last_id = i + 1;
+	return i + 1;
+}
+
+const char *dw_detect_file_name(const struct dw_detect *d, uint32_t fid)
+{
+	return fid && fid <= d->n_files ? d->files[fid - 1] : NULL;
+}
+
+uint64_t dw_detect_ref(struct dw_detect *d, const struct dw_event *e)
+{
+	uint64_t num, flag = 0;
+	uint32_t fid;
+
+	/* an .evtx record: its line is its record id; a text record has a line */
+	if ((e->has & DW_EV_HAS_RECORD_ID) &&
+	    (!(e->has & DW_EV_HAS_LINE) || e->line == e->record_id)) {
+		num = e->record_id;
+		flag = DW_REF_RECORD;
+	} else if (e->has & DW_EV_HAS_LINE) {
+		num = e->line;
+	} else {
+		return 0;
+	}
+	if ((fid = dw_detect_file(d, e->file)) == 0)
+		return 0;
+	return (uint64_t)fid << 48 | flag | DW_MIN(num, DW_REF_NUM);
+}
+
+void dw_detect_evidence_ref(const struct dw_detect *d, struct dw_alert *a, uint64_t ref)
+{
+	const char *f = dw_detect_file_name(d, (uint32_t)(ref >> 48)), *slash;
+
+	if (!f)
+		return;
+	slash = strrchr(f, '/');
+	dw_alert_evidence_str(a, "file", slash && slash[1] ? slash + 1 : f);
+	dw_alert_evidence_num(a, ref & DW_REF_RECORD ? "record_id" : "line",
+			      (int64_t)(ref & DW_REF_NUM));
 }
 
 void dw_detect_push(struct dw_detect *d, struct dw_alert *a)
@@ -354,7 +432,7 @@ void dw_detect_stats(const struct dw_detect *d, struct dw_detect_stats *st)
 				d->dedupe, d->mfa,  d->lock, d->acc,   d->share, d->expl,  d->explu};
 
 	*st = d->st;
-	st->table_evicted = d->pend_overwritten;
+	st->table_evicted = d->pend_overwritten + d->evicted_base;
 	st->table_memuse = d->pend_cap * sizeof(struct dw_pend) +
 			   (size_t)d->ring_len * (4 * sizeof(int32_t) + sizeof(uint32_t)) +
 			   (size_t)(d->lock_len + 1) * sizeof(int32_t) + dw_dedupe_memuse(d);

@@ -40,4 +40,20 @@ void dw_detect_flush(struct dw_detect *d);
 
 void dw_detect_stats(const struct dw_detect *d, struct dw_detect_stats *st);
 
+/*
+ * Appends d's whole state (every table in LRU order, rings, windows, baselines,
+ * campaigns, open reports, held records, clock, counters) to sb as a versioned
+ * binary blob (format in snapshot.c). d is not changed. Returns DW_OK or
+ * DW_ENOMEM (also when sb's max is reached: sb is then left as it was, toobig set).
+ */
+int dw_detect_save(const struct dw_detect *d, struct dw_sb *sb) DW_WUR;
+/*
+ * Loads a blob from dw_detect_save (p[0..n), borrowed for the call) into d,
+ * which must be fresh from dw_detect_new() (no event fed yet). Returns DW_OK;
+ * DW_EINVAL if the blob is damaged, of another format version, or was saved
+ * under a configuration whose caps/windows/thresholds differ (the allowlists
+ * may differ); DW_ENOMEM. On an error d is unusable: free it and make a new one.
+ */
+int dw_detect_load(struct dw_detect *d, const void *p, size_t n) DW_WUR;
+
 #endif

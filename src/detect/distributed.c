@@ -52,7 +52,8 @@
  * absorbed participants' own episodes end with the campaign (one attack,
  * one alert). Fewer participants or users than the opening window's floors:
  * discarded. detector "distributed.window", or "distributed.slow" when the
- * attributed failures span slow.min_duration [6 h].
+ * attributed failures span slow.min_duration [6 h]; evidence names the
+ * record of the first attributed failure (the earliest participant's).
  * Work: O(1) per failure; one walk of the source table at open and at
  * close; never per event.
  *
@@ -283,6 +284,7 @@ static void close_campaign(struct dw_detect *d, struct dw_camp *cp, int64_t now)
 	struct dw_src *s;
 	uint64_t att = dw_dist_att_id(cp->id);
 	int64_t first = 0, last = 0, normal = 0, unk = 0, maxps = 0, nusers;
+	uint64_t first_ref = 0;
 	uint32_t min_s = cp->slow_window ? c->dist_slow_min_sources : c->dist_min_sources;
 	uint32_t min_u = cp->slow_window ? c->dist_slow_min_users : c->dist_min_users;
 	int report;
@@ -301,8 +303,10 @@ static void close_campaign(struct dw_detect *d, struct dw_camp *cp, int64_t now)
 		a.successes += s->succ;
 		a.logs |= s->logs;
 		maxps = DW_MAX(maxps, (int64_t)s->camp_fails);
-		if (first == 0 || s->first_fail < first)
+		if (first == 0 || s->first_fail < first) {
 			first = s->first_fail;
+			first_ref = s->first_ref;
+		}
 		last = DW_MAX(last, DW_MAX(s->last_fail, s->last_succ));
 		for (struct dw_pair *p = s->pairs; p; p = p->next) {
 			size_t un;
@@ -381,6 +385,7 @@ static void close_campaign(struct dw_detect *d, struct dw_camp *cp, int64_t now)
 						(double)(a.last_seen - a.first_seen)));
 	dw_alert_evidence_num(&a, "unknown_user_ratio", nusers ? unk * 100 / nusers : 0);
 	dw_alert_evidence_num(&a, "users_with_normal_logins", normal);
+	dw_detect_evidence_ref(d, &a, first_ref); /* the first attributed failure */
 	dw_detect_push(d, &a);
 }
 

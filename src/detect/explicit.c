@@ -11,16 +11,17 @@
  * (10) distinct other accounts, each attempt within explicit.window (1 h)
  * of the previous one, is a password_spray (detector
  * spray.explicit_credentials) with the machine as its source, the accounts
- * tried as users and the servers as destinations; it is reported when a
- * window passes without an attempt, or at the end of input. Left out:
+ * tried as users and the servers as destinations, evidence the record of
+ * its first 4648; it is reported when a window passes without an attempt,
+ * or at the end of input. Left out:
  * machine subjects (HOST$: services logging on for users), an account
  * using its own credentials, and logons to the local machine (localhost,
  * loopback) - runas and scheduled tasks, which name few accounts anyway.
  * A terminal server where many people type credentials into one tool could
  * reach the threshold; allow.users or a higher explicit.min_users covers it.
  *
- * Memory: expl table [host\subject] -> struct dw_expl (56 B; key <= 64 B),
- * limits.explicit entries: 16,384 x 148 B = 2.4 MiB; explu table
+ * Memory: expl table [host\subject] -> struct dw_expl (48 B; key <= 64 B),
+ * limits.explicit entries: 16,384 x 140 B = 2.2 MiB; explu table
  * [len][host\subject][user] -> epoch (4 B; key <= 128 B), the same count:
  * 16,384 x 160 B = 2.5 MiB; an open alert per spraying subject.
  */
@@ -34,6 +35,7 @@
 
 struct dw_expl {
 	int64_t first, last;
+	uint64_t first_ref; /* record of the episode's first 4648 */
 	uint32_t epoch;
 	uint32_t users; /* distinct accounts tried in the episode */
 	uint32_t n;     /* attempts in the episode */
@@ -67,6 +69,7 @@ static void close_spray(struct dw_detect *d, const void *key, size_t klen, struc
 		dw_alert_evidence_str(a, "subject_account", subj);
 	}
 	dw_alert_evidence_num(a, "explicit_credential_uses", x->n);
+	dw_detect_evidence_ref(d, a, x->first_ref);
 	dw_detect_push(d, a);
 	free(a);
 	d->expl_open--;
@@ -133,14 +136,16 @@ static void open_spray(struct dw_detect *d, struct dw_expl *x, const uint8_t *k,
 	}
 	dw_alert_init(x->al, "password_spray", "high", "spray.explicit_credentials");
 	d->expl_open++;
-	dw_strlist_add(&x->al->sources, (const char *)k, hostlen);
+	/* members end at a NUL, as they print (an open spray is saved as text: snapshot.c) */
+	dw_strlist_add(&x->al->sources, (const char *)k, strnlen((const char *)k, hostlen));
 	/* one walk per spray: the accounts tried so far in this episode */
 	while ((y = dw_table_next(d->explu, &cur, &uk, &ukl)) != NULL) {
 		const uint8_t *p = uk;
 		if (y->epoch != x->epoch || ukl >= DW_EXPLU_KEY || ukl < 1u + kl || p[0] != kl ||
 		    memcmp(p + 1, k, kl) != 0)
 			continue;
-		dw_strlist_add(&x->al->users, (const char *)p + 1 + kl, ukl - 1 - kl);
+		dw_strlist_add(&x->al->users, (const char *)p + 1 + kl,
+			       strnlen((const char *)p + 1 + kl, ukl - 1 - kl));
 	}
 }
 
@@ -174,8 +179,10 @@ void dw_expl_event(struct dw_detect *d, const struct dw_event *e)
 		x->users = x->n = 0;
 		x->logs = 0;
 	}
-	if (created || x->n == 0)
+	if (created || x->n == 0) {
 		x->first = e->ts;
+		x->first_ref = dw_detect_ref(d, e);
+	}
 	x->last = DW_MAX(x->last, e->ts);
 	x->n++;
 	if (e->log < 32)
@@ -189,7 +196,7 @@ void dw_expl_event(struct dw_detect *d, const struct dw_event *e)
 		y->epoch = x->epoch;
 		x->users++;
 		if (x->al)
-			dw_strlist_add(&x->al->users, e->user.p, e->user.n);
+			dw_strlist_add(&x->al->users, e->user.p, strnlen(e->user.p, e->user.n));
 		else if (x->users >= d->cfg->expl_min_users)
 			open_spray(d, x, k, kl, hn);
 	}
@@ -198,7 +205,7 @@ void dw_expl_event(struct dw_detect *d, const struct dw_event *e)
 	if (e->target.n) {
 		dn = DW_MIN(e->target.n, sizeof(dst) - 1);
 		memcpy(dst, e->target.p, dn);
-		dw_strlist_add_capped(&x->al->destinations, dst, dn, DW_EXPL_LIST);
+		dw_strlist_add_capped(&x->al->destinations, dst, strnlen(dst, dn), DW_EXPL_LIST);
 	}
 	if (e->dst_ip.fam)
 		dw_strlist_add_capped(&x->al->destinations, dst, dw_ip_format(&e->dst_ip, dst),
@@ -217,4 +224,75 @@ void dw_expl_tick(struct dw_detect *d, int64_t now, int flush)
 	while ((x = dw_table_next(d->expl, &cur, &k, &kl)) != NULL)
 		if (x->al && (flush || now - x->last >= d->cfg->expl_window))
 			close_spray(d, k, kl, x);
+}
+
+/* ---- snapshot (see snapshot.c): sprays with their open alerts, then the users tried ---- */
+
+static void put_expl(const struct dw_detect *d, struct dw_sb *sb, const void *key, size_t klen,
+		     const void *val)
+{
+	const struct dw_expl *x = val;
+
+	dw_snap_put(sb, (uint64_t)x->first, 8);
+	dw_snap_put(sb, (uint64_t)x->last, 8);
+	dw_snap_put(sb, x->first_ref, 8);
+	dw_snap_put(sb, x->epoch, 4);
+	dw_snap_put(sb, x->users, 4);
+	dw_snap_put(sb, x->n, 4);
+	dw_snap_put(sb, x->logs, 4);
+	dw_snap_put(sb, x->al != NULL, 1);
+	if (x->al)
+		dw_snap_put_alert(sb, x->al);
+}
+
+static int get_expl(struct dw_detect *d, struct dw_snap_r *r, const void *key, size_t klen,
+		    void *val)
+{
+	struct dw_expl *x = val;
+
+	x->first = dw_snap_get_time(r);
+	x->last = dw_snap_get_time(r);
+	x->first_ref = dw_snap_get_ref(r, d);
+	x->epoch = (uint32_t)dw_snap_get(r, 4);
+	x->users = (uint32_t)dw_snap_get(r, 4);
+	x->n = (uint32_t)dw_snap_get(r, 4);
+	x->logs = (uint32_t)dw_snap_get(r, 4);
+	if (!dw_snap_get_max(r, 1, 1))
+		return r->bad ? DW_EINVAL : DW_OK;
+	x->al = calloc(1, sizeof(*x->al));
+	if (!x->al)
+		return DW_ENOMEM;
+	dw_alert_init(x->al, "password_spray", "high", "spray.explicit_credentials");
+	d->expl_open++;
+	return dw_snap_get_alert(r, x->al);
+}
+
+static void put_explu(const struct dw_detect *d, struct dw_sb *sb, const void *key,
+		      size_t klen, const void *val)
+{
+	dw_snap_put(sb, ((const struct dw_expl_user *)val)->epoch, 4);
+}
+
+static int get_explu(struct dw_detect *d, struct dw_snap_r *r, const void *key, size_t klen,
+		     void *val)
+{
+	((struct dw_expl_user *)val)->epoch = (uint32_t)dw_snap_get(r, 4);
+	return r->bad ? DW_EINVAL : DW_OK;
+}
+
+void dw_expl_save(const struct dw_detect *d, struct dw_sb *sb)
+{
+	dw_snap_put_tag(sb, "EXPL");
+	dw_snap_put_table(d, sb, d->expl, put_expl);
+	dw_snap_put_table(d, sb, d->explu, put_explu);
+}
+
+int dw_expl_load(struct dw_detect *d, struct dw_snap_r *r)
+{
+	int rc;
+
+	dw_snap_tag(r, "EXPL");
+	if ((rc = dw_snap_get_table(d, r, d->expl, DW_EXPL_KEY, get_expl)) != DW_OK)
+		return rc;
+	return dw_snap_get_table(d, r, d->explu, DW_EXPLU_KEY, get_explu);
 }

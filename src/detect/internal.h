@@ -73,6 +73,7 @@ enum {
 struct dw_src {
 	struct dw_pair *pairs;   /* this source's pairs, newest first */
 	int64_t first_fail;      /* episode; meaningful when fails > 0 */
+	uint64_t first_ref;      /* record of that failure (dw_detect_ref) */
 	int64_t last_fail;
 	int64_t last_succ;       /* last success in the episode (DW_TS_NONE if none) */
 	int64_t rep_until;       /* reported attack: its successes are judged until then */
@@ -118,6 +119,7 @@ struct dw_pair {
 	struct dw_pair *prev, *next;
 	int64_t first_fail, last_fail, succ_ts;
 	int64_t valid_ts;         /* last failure that proved the password (DW_PF_VALID) */
+	uint64_t succ_ref, valid_ref; /* records of succ_ts and valid_ts */
 	uint32_t epoch;           /* episode of src these counts belong to */
 	uint32_t fails;
 	uint16_t since_succ;      /* failures since the last success (saturating) */
@@ -157,6 +159,7 @@ struct dw_comp {
 /* A new-source judgement waiting episode.typo_window for the owner to show up (compromise.c). */
 struct dw_defer {
 	int64_t ts;
+	uint64_t ref;         /* the judged event's record */
 	int64_t att_first;
 	uint64_t att_id;
 	const char *detector; /* static */
@@ -170,6 +173,7 @@ struct dw_defer {
 /* A suspicious success kept until an attack explains it or it is overwritten. */
 struct dw_pend {
 	int64_t ts;
+	uint64_t ref;
 	uint32_t logs;
 	uint8_t what; /* enum dw_comp_what */
 	uint8_t done;
@@ -238,6 +242,7 @@ struct dw_detect {
 	int64_t lock_len;       /* window in buckets */
 	struct dw_wcount lock_w;
 	struct dw_alert *storm; /* the open lockout storm or NULL */
+	uint64_t storm_ref;     /* record of its first lockout */
 	int64_t storm_bucket;   /* last bucket with a lock while open */
 
 	struct dw_pend *pend;   /* ring of lim_pending */
@@ -267,7 +272,25 @@ struct dw_detect {
 
 	struct dw_detect_stats st;
 	uint64_t alerts_dropped; /* allocation failures while building alerts */
+	uint64_t evicted_base;   /* evictions of the runs before a dw_detect_load */
+
+	/* input names interned for record references (detect.c) */
+	char **files;            /* DW_FILES_MAX copies */
+	uint32_t n_files;
+	const char *file_last;   /* the last name looked up (the caller's pointer) ... */
+	uint32_t file_last_id;   /* ... and its id + 1 */
 };
+
+/*
+ * Record references: where an alert's key event is in the input, for its
+ * evidence ("file" and "line", or "record_id" for a .evtx record). A
+ * uint64_t, 0 = none: bits 63..48 the interned file id + 1, bit 47 set for
+ * an evtx record id, bits 46..0 the line or record number (saturating).
+ */
+#define DW_FILES_MAX 1024      /* input names interned; past them events have no reference */
+#define DW_FILE_NAME_MAX 1024  /* longest name kept (longer ones are cut) */
+#define DW_REF_RECORD (1ULL << 47)
+#define DW_REF_NUM (DW_REF_RECORD - 1)
 
 /* ---- detect.c ---- */
 /* Takes ownership of a (its lists); the alert is emitted at the end of the current call. */
@@ -276,6 +299,15 @@ void dw_detect_push(struct dw_detect *d, struct dw_alert *a);
 size_t dw_detect_src_text(const void *key, size_t klen, char *buf, size_t bufsz);
 /* FNV-1a 64 of p[0..n): fixed, so every run hashes alike. */
 uint64_t dw_detect_hash(const void *p, size_t n);
+
+/* Interns input name f (copied); returns its id + 1, 0 for none or past DW_FILES_MAX names. */
+uint32_t dw_detect_file(struct dw_detect *d, const char *f);
+/* The interned name of id + 1 fid (NULL for 0); lives as long as d. */
+const char *dw_detect_file_name(const struct dw_detect *d, uint32_t fid);
+/* The record reference of e (0 if it names no file, no line, no record, or the names are full). */
+uint64_t dw_detect_ref(struct dw_detect *d, const struct dw_event *e);
+/* Adds the evidence of ref to a: "file" (base name, cut to fit) and "line" or "record_id". */
+void dw_detect_evidence_ref(const struct dw_detect *d, struct dw_alert *a, uint64_t ref);
 
 /* Routes one authentication event (failure, success, or a gateway login) to the detectors. */
 void dw_detect_auth(struct dw_detect *d, const struct dw_event *e);
@@ -327,6 +359,13 @@ size_t dw_source_us_key(const char *u, size_t un, const uint8_t *skey, size_t sk
 /* 1 if source key skey has had a clean success for user u (or is an established source). */
 int dw_source_known(struct dw_detect *d, const struct dw_src *s, const uint8_t *skey,
 		    size_t sklen, const char *u, size_t un);
+/*
+ * 1 if user u had a clean success from skey (or its subnet) first seen before
+ * `before`: an address the intruder brought in after a compromise is not the
+ * owner's, however often it logs in cleanly since.
+ */
+int dw_source_known_before(struct dw_detect *d, const uint8_t *skey, size_t sklen, const char *u,
+			   size_t un, int64_t before);
 /* 1 if e's user agent has had a clean success for e's user (compromise.known_user_agent). */
 int dw_source_ua_known(struct dw_detect *d, const struct dw_event *e);
 /* Teaches (user u, source skey) and its subnet as known; 1 if the pair was new. */
@@ -420,10 +459,10 @@ struct dw_attack {
 /*
  * Reports that user u got in from source skey at ts, explained by attack a
  * (once per (user, source, attack)). from_attacker: the success came from the
- * attacking source itself. Returns 1 if an alert was emitted.
+ * attacking source itself; ref: the judged event's record. Returns 1 if an alert was emitted.
  */
 int dw_comp_report(struct dw_detect *d, const struct dw_attack *a, const char *u, size_t un,
-		   const uint8_t *skey, size_t sklen, int64_t ts, int from_attacker,
+		   const uint8_t *skey, size_t sklen, int64_t ts, uint64_t ref, int from_attacker,
 		   int new_source, uint32_t logs, int what);
 /*
  * Judges one success (source.c has updated s, and p and u when they exist:
@@ -441,7 +480,7 @@ void dw_comp_defer_run(struct dw_detect *d, int64_t now, int all);
 void dw_comp_defer_attack(struct dw_detect *d, uint64_t att);
 /* Keeps a success that an attack recognised later may explain. */
 void dw_comp_pend(struct dw_detect *d, const char *u, size_t un, const uint8_t *skey,
-		  size_t sklen, int64_t ts, uint32_t logs, int what);
+		  size_t sklen, int64_t ts, uint64_t ref, uint32_t logs, int what);
 /* Judges the kept successes against a per-source attack whose episode closes. */
 void dw_comp_scan_source(struct dw_detect *d, struct dw_src *s, const uint8_t *skey,
 			 size_t sklen, const struct dw_attack *a);
@@ -488,5 +527,85 @@ void dw_expl_free(struct dw_detect *d);
 void dw_expl_event(struct dw_detect *d, const struct dw_event *e);
 /* Reports the sprays quiet for explicit.window at now (all if flush). */
 void dw_expl_tick(struct dw_detect *d, int64_t now, int flush);
+
+/* ---- snapshot.c ---- */
+/*
+ * The state blob's fields: little-endian, fixed width. Writers append to an
+ * sb (its toobig flag reports a full buffer); readers never read past r->n
+ * and set r->bad (sticky: every later read returns 0) on a short read or a
+ * value out of range, so a loader checks r->bad once per section.
+ */
+struct dw_snap_r {
+	const uint8_t *p;
+	size_t n, off;
+	int bad;
+};
+
+/* Largest time (ns) a blob may hold: 2^62, the year 2116; differences of two never overflow. */
+#define DW_SNAP_TIME_MAX ((int64_t)1 << 62)
+
+void dw_snap_put(struct dw_sb *sb, uint64_t v, int width);
+void dw_snap_put_f64(struct dw_sb *sb, double v);
+/* A 4-byte section tag, checked by dw_snap_tag on the way back. */
+void dw_snap_put_tag(struct dw_sb *sb, const char *tag);
+/* p[0..n) with a 2-byte length (n < 65536). */
+void dw_snap_put_bytes(struct dw_sb *sb, const void *p, size_t n);
+/* An open alert's times, counts and lists (not kind, detector, evidence: its module knows). */
+void dw_snap_put_alert(struct dw_sb *sb, const struct dw_alert *a);
+void dw_snap_put_event(struct dw_sb *sb, const struct dw_event *e);
+void dw_snap_put_wcount(struct dw_sb *sb, const struct dw_wcount *w, int64_t ring);
+
+uint64_t dw_snap_get(struct dw_snap_r *r, int width);
+/* A value of width bytes that must be <= max. */
+uint64_t dw_snap_get_max(struct dw_snap_r *r, int width, uint64_t max);
+/* A time (or a bucket index): must lie in [-2^61, DW_SNAP_TIME_MAX]. */
+int64_t dw_snap_get_time(struct dw_snap_r *r);
+/* A record reference: its file must be one of d's names. */
+uint64_t dw_snap_get_ref(struct dw_snap_r *r, const struct dw_detect *d);
+double dw_snap_get_f64(struct dw_snap_r *r);
+void dw_snap_tag(struct dw_snap_r *r, const char *tag);
+/* Bytes written by dw_snap_put_bytes into buf (at most max); returns the length. */
+size_t dw_snap_get_bytes(struct dw_snap_r *r, void *buf, size_t max);
+/* The same, borrowed: a slice into the blob (valid while the blob is). */
+struct dw_slice dw_snap_get_slice(struct dw_snap_r *r, size_t max);
+/* Into a from dw_alert_init(). Returns DW_OK, DW_EINVAL or DW_ENOMEM. */
+int dw_snap_get_alert(struct dw_snap_r *r, struct dw_alert *a) DW_WUR;
+/* An event whose slices point into the blob and whose user is in e->user_buf. */
+void dw_snap_get_event(struct dw_snap_r *r, struct dw_event *e);
+void dw_snap_get_wcount(struct dw_snap_r *r, struct dw_wcount *w, int64_t ring);
+
+/* A table's entries from the least recently used on: key, then what fn writes. */
+typedef void (*dw_snap_put_fn)(const struct dw_detect *d, struct dw_sb *sb, const void *key,
+			       size_t klen, const void *val);
+typedef int (*dw_snap_get_fn)(struct dw_detect *d, struct dw_snap_r *r, const void *key,
+			      size_t klen, void *val);
+void dw_snap_put_table(const struct dw_detect *d, struct dw_sb *sb, const struct dw_table *t,
+		       dw_snap_put_fn fn);
+/*
+ * Reads the entries back into t (NULL: the detector has no such table; the
+ * blob must agree), inserting in the saved order so the LRU order is the
+ * saved one; fn fills each new value (DW_OK or DW_EINVAL). Duplicate keys,
+ * keys longer than key_max and more entries than t holds are DW_EINVAL.
+ */
+int dw_snap_get_table(struct dw_detect *d, struct dw_snap_r *r, struct dw_table *t,
+		      size_t key_max, dw_snap_get_fn fn) DW_WUR;
+
+/* Table callbacks for struct dw_known values (the known and share tables). */
+void dw_snap_put_known(const struct dw_detect *d, struct dw_sb *sb, const void *key,
+		       size_t klen, const void *val);
+int dw_snap_get_known(struct dw_detect *d, struct dw_snap_r *r, const void *key, size_t klen,
+		      void *val);
+
+/* Each module's part of the blob (dedupe.c, mfa.c, lockout.c, access.c, explicit.c). */
+void dw_dedupe_save(const struct dw_detect *d, struct dw_sb *sb);
+int dw_dedupe_load(struct dw_detect *d, struct dw_snap_r *r) DW_WUR;
+void dw_mfa_save(const struct dw_detect *d, struct dw_sb *sb);
+int dw_mfa_load(struct dw_detect *d, struct dw_snap_r *r) DW_WUR;
+void dw_lock_save(const struct dw_detect *d, struct dw_sb *sb);
+int dw_lock_load(struct dw_detect *d, struct dw_snap_r *r) DW_WUR;
+void dw_access_save(const struct dw_detect *d, struct dw_sb *sb);
+int dw_access_load(struct dw_detect *d, struct dw_snap_r *r) DW_WUR;
+void dw_expl_save(const struct dw_detect *d, struct dw_sb *sb);
+int dw_expl_load(struct dw_detect *d, struct dw_snap_r *r) DW_WUR;
 
 #endif

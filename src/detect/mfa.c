@@ -13,7 +13,7 @@
  * address of the success, attempts the denials. A success after fewer
  * denials is a user fumbling with a phone and ends the run quietly; so does
  * a gap longer than the window. The success opens the account's new_access
- * report (access.c).
+ * report (access.c). Evidence names the record of the success.
  *
  * Memory: table user -> struct dw_mfa_state (24 B; key <= 32 B), limits.accounts
  * entries: 65,536 x 80 B = 5 MiB at most; an entry lives only while a run of
@@ -87,8 +87,46 @@ void dw_mfa_success(struct dw_detect *d, const struct dw_event *e, const uint8_t
 		dw_alert_evidence_num(&al, "mfa_denials", m->n);
 		dw_alert_evidence_num(&al, "seconds_denying", (m->last - m->first) / DW_NS);
 		dw_alert_evidence_num(&al, "seconds_to_success", (e->ts - m->last) / DW_NS);
+		dw_detect_evidence_ref(d, &al, dw_detect_ref(d, e)); /* the success */
 		dw_detect_push(d, &al);
 		dw_access_compromised(d, e->user.p, e->user.n, e->ts);
 	}
 	(void)dw_table_del(d->mfa, e->user.p, e->user.n);
+}
+
+/* ---- snapshot (see snapshot.c) ---- */
+
+static void put_mfa(const struct dw_detect *d, struct dw_sb *sb, const void *key, size_t klen,
+		    const void *val)
+{
+	const struct dw_mfa_state *m = val;
+
+	dw_snap_put(sb, (uint64_t)m->first, 8);
+	dw_snap_put(sb, (uint64_t)m->last, 8);
+	dw_snap_put(sb, m->n, 4);
+	dw_snap_put(sb, m->logs, 4);
+}
+
+static int get_mfa(struct dw_detect *d, struct dw_snap_r *r, const void *key, size_t klen,
+		   void *val)
+{
+	struct dw_mfa_state *m = val;
+
+	m->first = dw_snap_get_time(r);
+	m->last = dw_snap_get_time(r);
+	m->n = (uint32_t)dw_snap_get(r, 4);
+	m->logs = (uint32_t)dw_snap_get(r, 4);
+	return r->bad ? DW_EINVAL : DW_OK;
+}
+
+void dw_mfa_save(const struct dw_detect *d, struct dw_sb *sb)
+{
+	dw_snap_put_tag(sb, "MFA.");
+	dw_snap_put_table(d, sb, d->mfa, put_mfa);
+}
+
+int dw_mfa_load(struct dw_detect *d, struct dw_snap_r *r)
+{
+	dw_snap_tag(r, "MFA.");
+	return dw_snap_get_table(d, r, d->mfa, DW_USER_KEY_MAX, get_mfa);
 }

@@ -9,19 +9,19 @@
  * Tables (caps from [limits]; bytes per entry = 24 header + key + value,
  * each rounded up to 8, plus 4 bytes of bucket per entry; sizes for x86-64):
  *   src    key <= 48 B (dw_ip_key: fam+4 or fam+16 bytes; 'n'+host name cut
- *          at 40), value struct dw_src 160 B  -> 65,536 x 236 = 14.75 MiB
+ *          at 40), value struct dw_src 168 B  -> 65,536 x 244 = 15.25 MiB
  *   queue  key <= 48 B, value 8 B (last failure) -> 65,536 x 84 = 5.25 MiB
  *   qslow  the same for slow-paced episodes, a quarter of the entries
  *                                               -> 16,384 x 84 = 1.3 MiB
- *   pair   key <= 64 B ([len][source key][user]), value struct dw_pair 72 B
- *                                               -> 131,072 x 164 = 20.5 MiB
+ *   pair   key <= 64 B ([len][source key][user]), value struct dw_pair 88 B
+ *                                               -> 131,072 x 180 = 22.5 MiB
  *   user   key <= 32 B (longer names: prefix + digest), value 112 B
  *                                               -> 65,536 x 172 = 10.75 MiB
  *   known  key <= 32 B ([len][user][source key or its /24, /64]), value 16 B
  *                                               -> 131,072 x 76 = 9.5 MiB
- * With compromise.c (0.9 MiB) and distributed.c (3 KiB): 63 MiB at the
+ * With compromise.c (1.8 MiB) and distributed.c (3 KiB): 66 MiB at the
  * default caps; the identity detectors (dedupe.c, mfa.c, lockout.c,
- * access.c, explicit.c) add 28 MiB: 91 MiB in all, the figure the summary
+ * access.c, explicit.c) add 28 MiB: 94 MiB in all, the figure the summary
  * prints. Slabs are calloc'd once and touched only as entries fill,
  * so resident memory follows the number of distinct keys seen (the 1M-line
  * benchmark: 53 MiB peak RSS for the whole process).
@@ -274,6 +274,21 @@ int dw_source_known(struct dw_detect *d, const struct dw_src *s, const uint8_t *
 	return known_level(d, s, skey, sklen, u, un, &kn);
 }
 
+int dw_source_known_before(struct dw_detect *d, const uint8_t *skey, size_t sklen, const char *u,
+			   size_t un, int64_t before)
+{
+	uint8_t k[DW_USER_MAX + DW_SRC_KEY_MAX + 2], net[DW_SRC_KEY_MAX];
+	struct dw_known *kn = dw_table_get(d->known, k, dw_source_us_key(u, un, skey, sklen, k));
+	size_t nl;
+
+	if (kn && kn->first < before)
+		return 1;
+	if (!d->cfg->comp_known_subnet || (nl = subnet_key(skey, sklen, net)) == 0)
+		return 0;
+	kn = dw_table_get(d->known, k, dw_source_us_key(u, un, net, nl, k));
+	return kn && kn->first < before;
+}
+
 /* Remembers that user u logs in from skey (and its subnet); 1 if the pair is new. */
 int dw_source_learn(struct dw_detect *d, const char *u, size_t un, const uint8_t *skey,
 		       size_t sklen, int64_t ts)
@@ -313,6 +328,7 @@ void dw_source_reset(struct dw_detect *d, struct dw_src *s)
 	s->pairs = NULL;
 	s->epoch++;
 	s->first_fail = s->last_fail = 0;
+	s->first_ref = 0;
 	s->last_succ = 0;
 	s->fails = s->users = s->red_users = s->red_fails = s->unk_users = 0;
 	s->maxpu = s->nouser_fails = s->succ = 0;
@@ -437,10 +453,13 @@ void dw_source_failure(struct dw_detect *d, const struct dw_event *e, const uint
 		push_interval(s, ts - s->last_fail);
 		if (ts > s->last_fail)
 			s->last_fail = ts;
-		if (ts < s->first_fail)
+		if (ts < s->first_fail) {
 			s->first_fail = ts;
+			s->first_ref = dw_detect_ref(d, e);
+		}
 	} else {
 		s->first_fail = s->last_fail = ts;
+		s->first_ref = dw_detect_ref(d, e);
 	}
 	s->fails = s->fails + cnt < s->fails ? UINT32_MAX : s->fails + cnt;
 	s->reasons |= (uint16_t)(1u << (e->reason < 16 ? e->reason : 15));
@@ -555,6 +574,7 @@ void dw_source_success(struct dw_detect *d, const struct dw_event *e, const uint
 		}
 		p->since_succ = 0;
 		p->succ_ts = ts;
+		p->succ_ref = dw_detect_ref(d, e);
 	}
 	u = dw_table_get(d->user, e->user.p, e->user.n);
 	known = known_level(d, s, key, klen, e->user.p, e->user.n, &kn);
@@ -615,6 +635,7 @@ void dw_source_validated(struct dw_detect *d, const struct dw_event *e, const ui
 		p = pair_get(d, s, e, key, klen);
 		p->flags |= DW_PF_VALID;
 		p->valid_ts = e->ts;
+		p->valid_ref = dw_detect_ref(d, e);
 	}
 	(void)dw_comp_success(d, e, s, p, dw_table_get(d->user, e->user.p, e->user.n), key, klen,
 			      0, known);

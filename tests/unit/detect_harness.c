@@ -22,6 +22,8 @@ static void collect(void *ctx, struct dw_alert *a)
 	(void)ctx;
 	dw_alert_json(a, &G.json); /* sorts the lists */
 	dw_sb_putc(&G.json, '\n');
+	dw_sb_putc(&G.json, 0); /* a C string too, for strstr */
+	G.json.n--;
 	if (G.n >= (int)DW_ARRAY_LEN(G.v))
 		return;
 	g = &G.v[G.n++];
@@ -73,6 +75,92 @@ void done(struct dw_detect *d, struct dw_config *cfg)
 	dw_config_free(cfg);
 }
 
+struct dw_detect *mk_more(const struct dw_config *cfg)
+{
+	struct dw_detect *d = NULL;
+	struct dw_alert_sink sink = {collect, NULL};
+
+	if (!G.json.max)
+		dw_sb_init(&G.json, 64 << 20);
+	return dw_detect_new(&d, cfg, sink) == DW_OK ? d : NULL;
+}
+
+void got_reset(void)
+{
+	reset_collect();
+}
+
+static struct tape *recording;
+
+void tape_record(struct tape *t)
+{
+	recording = t;
+}
+
+/* Copies slice *s into buf at *off and points *s at the copy. */
+static void own(struct dw_slice *s, char *buf, size_t *off)
+{
+	if (s->n)
+		memcpy(buf + *off, s->p, s->n);
+	s->p = buf + *off;
+	*off += s->n;
+}
+
+/* Appends a copy of e to the tape being recorded. */
+static void record(const struct dw_event *e)
+{
+	struct taped *x;
+	size_t need = 1, off = 0, fn = e->file ? strlen(e->file) + 1 : 0;
+
+	if (recording->n == recording->cap) {
+		size_t nc = recording->cap ? 2 * recording->cap : 256;
+		struct taped *nv = realloc(recording->v, nc * sizeof(*nv));
+		if (!nv)
+			abort();
+		recording->v = nv;
+		recording->cap = nc;
+	}
+	x = &recording->v[recording->n++];
+	x->e = *e;
+	/* every slice, the user too, into the copy's own text (the tape's array moves) */
+	struct dw_slice *sl[] = {&x->e.user,       &x->e.host,    &x->e.program, &x->e.user_raw,
+				 &x->e.src_name,   &x->e.target,  &x->e.protocol,
+				 &x->e.user_agent, &x->e.session, &x->e.code};
+	for (size_t i = 0; i < DW_ARRAY_LEN(sl); i++)
+		need += sl[i]->n;
+	x->text = malloc(need + fn);
+	if (!x->text)
+		abort();
+	for (size_t i = 0; i < DW_ARRAY_LEN(sl); i++)
+		own(sl[i], x->text, &off);
+	if (e->file) {
+		memcpy(x->text + need, e->file, fn);
+		x->e.file = x->text + need;
+	}
+}
+
+void put(struct dw_detect *d, const struct dw_event *e)
+{
+	if (recording)
+		record(e);
+	else
+		dw_detect_event(d, e);
+}
+
+void tape_play(const struct tape *t, struct dw_detect *d, size_t from, size_t to)
+{
+	for (size_t i = from; i < to && i < t->n; i++)
+		dw_detect_event(d, &t->v[i].e);
+}
+
+void tape_free(struct tape *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].text);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
 
 /* One event at t seconds: action, source ip, user (NULL: none), unknown user?, method. */
 void feed(struct dw_detect *d, int64_t t, int action, const char *ip, const char *user,
@@ -94,7 +182,7 @@ void feed(struct dw_detect *d, int64_t t, int action, const char *ip, const char
 		e.protocol = dw_slice_cstr(method);
 	else if (action != O)
 		e.protocol = dw_slice_cstr("password");
-	dw_detect_event(d, &e);
+	put(d, &e);
 }
 
 void fail(struct dw_detect *d, int64_t t, const char *ip, const char *user)

@@ -32,6 +32,30 @@ enum { F = DW_ACT_AUTH_FAILURE, S = DW_ACT_AUTH_SUCCESS, O = DW_ACT_OTHER };
 
 struct dw_detect *mk(struct dw_config **cfg, const char *const *sets);
 void done(struct dw_detect *d, struct dw_config *cfg);
+/* Another detector with cfg whose alerts go to G too (G is not reset). */
+struct dw_detect *mk_more(const struct dw_config *cfg);
+/* Forgets the alerts collected in G. */
+void got_reset(void);
+
+/*
+ * Tapes: while one is recording (tape_record), put() - and so every helper
+ * below - appends a deep copy of the event (its strings and file name
+ * owned by the tape) instead of feeding d, so a scenario can be replayed
+ * whole or in pieces (tape_play events [from, to)) into other detectors.
+ */
+struct taped {
+	struct dw_event e;
+	char *text; /* the event's strings, which its slices point into */
+};
+struct tape {
+	struct taped *v;
+	size_t n, cap;
+};
+void tape_record(struct tape *t); /* NULL: stop */
+void tape_play(const struct tape *t, struct dw_detect *d, size_t from, size_t to);
+void tape_free(struct tape *t);
+/* Feeds e to d, or appends it to the tape being recorded. */
+void put(struct dw_detect *d, const struct dw_event *e);
 void feed(struct dw_detect *d, int64_t t, int action, const char *ip, const char *user,
 	  int unknown, const char *method);
 void fail(struct dw_detect *d, int64_t t, const char *ip, const char *user);
