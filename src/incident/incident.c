@@ -1,5 +1,6 @@
 /*
- * incident.c - links alerts into incidents (issue 6, in-memory part).
+ * incident.c - links alerts into incidents (issue 6, in-memory part), and
+ * renders them as JSON or as read-only views for the report writers.
  *
  * Which alerts link (by kind):
  *   attack      brute_force, password_spray, distributed_spray,
@@ -55,7 +56,16 @@
  * timeline entry ~100 bytes + up to 6 member copies. Worst case per
  * incident ~ 512 * 310 + 64 * 260 + 128 * 1.7 KiB ~ 390 KiB, so
  * max_incidents = 1000 bounds the builder at ~ 400 MiB worst case and a few
- * KiB per typical incident; the index has one pointer per node.
+ * KiB per typical incident; the index has one pointer per node. A timeline
+ * entry also copies its alert's evidence "file" (< 64 bytes), "line" and
+ * "record_id" (the source log record, printed as "record").
+ *
+ * Output: the incidents are sorted into b->order once per change (any add
+ * clears the mark); dw_incidents_view() fills a view pointing into one
+ * fixed scratch per builder (the lists of one incident at their caps:
+ * 256 + 256 sources/accounts * 16 bytes + 64 destinations * 8 + 128 events
+ * * ~144 bytes ~ 27 KiB), which the JSON writer renders too, so the JSON and
+ * the view cannot disagree.
  * Work: an alert costs O(members) lookups; an eviction scans the incidents
  * (O(max_incidents)), which only happens when one is started at the cap.
  */
@@ -67,7 +77,11 @@
 
 enum role { R_IGNORE, R_ATTACK, R_COMPROMISE, R_VALIDATED, R_ACCESS };
 
-enum { F_TARGETED = 1, F_COMPROMISED = 2, F_VALIDATED = 4 };
+enum {
+	F_TARGETED = DW_INCIDENT_TARGETED,
+	F_COMPROMISED = DW_INCIDENT_COMPROMISED,
+	F_VALIDATED = DW_INCIDENT_VALIDATED,
+};
 
 struct node {
 	struct node *hnext;  /* index chain */
@@ -83,10 +97,13 @@ struct node {
 struct tl {
 	int64_t t;
 	uint64_t seq;        /* arrival: ties keep arrival order */
-	const char *kind, *detector; /* static strings of the alert */
+	const char *kind, *detector, *severity; /* static strings of the alert */
 	int prio;            /* 0 attack, 1 anything else */
 	uint64_t nsrc, nusers;
 	char *m[2][DW_INCIDENT_TL_MEMBERS]; /* smallest sources, users */
+	char *file;          /* evidence "file", or NULL */
+	int has_line, has_rid;
+	int64_t line, rid;   /* evidence "line", "record_id" */
 };
 
 struct inc {
@@ -107,9 +124,20 @@ struct inc {
 	const char *minsrc;  /* smallest source (computed for output) */
 };
 
+/* What a view points into: one incident's members, sorted (fixed size, see the top). */
+struct scratch {
+	struct dw_incident_source src[DW_INCIDENT_SOURCES_MAX];
+	struct dw_incident_account acct[DW_INCIDENT_ACCOUNTS_MAX];
+	const char *dest[DW_INCIDENT_DEST_MAX];
+	struct dw_incident_event tl[DW_INCIDENT_TIMELINE_MAX];
+};
+
 struct dw_incidents {
 	struct inc **inc;
 	size_t n, max;
+	struct inc **order;  /* b->inc in output order, when sorted is set */
+	int sorted;          /* order is current (cleared by every add) */
+	struct scratch *view;
 	struct node **bucket;
 	size_t nb, nodes;
 	uint64_t seq, tlseq, stamp, emitted;
@@ -228,12 +256,15 @@ int dw_incidents_new(struct dw_incidents **out, size_t max_incidents)
 	b->nb = 64;
 	b->inc = calloc(max_incidents, sizeof(*b->inc));
 	b->hit = calloc(max_incidents, sizeof(*b->hit));
+	b->order = calloc(max_incidents, sizeof(*b->order));
 	b->bucket = calloc(b->nb, sizeof(*b->bucket));
-	if (!b->inc || !b->hit || !b->bucket) {
+	b->view = malloc(sizeof(*b->view));
+	if (!b->inc || !b->hit || !b->order || !b->bucket || !b->view) {
 		dw_incidents_free(b);
 		return DW_ENOMEM;
 	}
-	b->mem = sizeof(*b) + 2 * max_incidents * sizeof(*b->inc) + b->nb * sizeof(*b->bucket);
+	b->mem = sizeof(*b) + 3 * max_incidents * sizeof(*b->inc) + b->nb * sizeof(*b->bucket) +
+		 sizeof(*b->view);
 	*out = b;
 	return DW_OK;
 }
@@ -243,6 +274,7 @@ static void tl_free(struct dw_incidents *b, struct tl *e)
 	for (int l = 0; l < 2; l++)
 		for (int i = 0; i < DW_INCIDENT_TL_MEMBERS; i++)
 			free_str(b, e->m[l][i]);
+	free_str(b, e->file);
 	b->mem -= sizeof(*e);
 	free(e);
 }
@@ -280,7 +312,9 @@ void dw_incidents_free(struct dw_incidents *b)
 		inc_destroy(b, b->inc[i]);
 	free(b->inc);
 	free(b->hit);
+	free(b->order);
 	free(b->bucket);
+	free(b->view);
 	free(b);
 }
 
@@ -596,12 +630,26 @@ static void add_timeline(struct dw_incidents *b, struct inc *x, const struct dw_
 	e->seq = ++b->tlseq;
 	e->kind = a->kind;
 	e->detector = a->detector;
+	e->severity = a->severity;
 	e->prio = r != R_ATTACK;
 	e->nsrc = a->sources.total;
 	/* a compromise alert may name its account only in compromised */
 	e->nusers = a->users.total ? a->users.total : a->compromised.total;
 	smallest(b, &a->sources, e->m[0]);
 	smallest(b, a->users.total ? &a->users : &a->compromised, e->m[1]);
+	/* the source log record, when the detector named it */
+	for (size_t i = 0; i < a->n_evidence; i++) {
+		const struct dw_evidence *v = &a->evidence[i];
+		if (v->is_str && strcmp(v->key, "file") == 0 && !e->file) {
+			e->file = copy_str(b, v->str); /* NULL on failure: no file named */
+		} else if (!v->is_str && strcmp(v->key, "line") == 0) {
+			e->has_line = 1;
+			e->line = v->num;
+		} else if (!v->is_str && strcmp(v->key, "record_id") == 0) {
+			e->has_rid = 1;
+			e->rid = v->num;
+		}
+	}
 	tl_put(b, x, e);
 }
 
@@ -616,6 +664,7 @@ void dw_incidents_add(struct dw_incidents *b, const struct dw_alert *a)
 		b->st.alerts_ignored++;
 		return;
 	}
+	b->sorted = 0;
 	b->stamp++;
 	collect(b, 's', &a->sources, &nhit, kb);
 	if (r != R_ATTACK) /* an attack's targets link nothing (see the top comment) */
@@ -701,9 +750,16 @@ static int cmp_cstr(const void *p, const void *q)
 	return strcmp(*(char *const *)p, *(char *const *)q);
 }
 
-static int cmp_node(const void *p, const void *q)
+static int cmp_src(const void *p, const void *q)
 {
-	return strcmp((*(struct node *const *)p)->key + 1, (*(struct node *const *)q)->key + 1);
+	return strcmp(((const struct dw_incident_source *)p)->source,
+		      ((const struct dw_incident_source *)q)->source);
+}
+
+static int cmp_acct(const void *p, const void *q)
+{
+	return strcmp(((const struct dw_incident_account *)p)->user,
+		      ((const struct dw_incident_account *)q)->user);
 }
 
 static int cmp_tl(const void *p, const void *q)
@@ -713,6 +769,84 @@ static int cmp_tl(const void *p, const void *q)
 	if (a->t != c->t)
 		return a->t < c->t ? -1 : 1;
 	return a->seq < c->seq ? -1 : a->seq > c->seq;
+}
+
+/*
+ * Fills v with x (numbered id), pointing into b->view. Sorts x's timeline
+ * in place. The caps bound every list by the scratch's arrays.
+ */
+static void fill_view(struct dw_incidents *b, struct inc *x, uint64_t id,
+		      struct dw_incident_view *v)
+{
+	struct scratch *w = b->view;
+	size_t ns = 0, na = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->id = id;
+	v->intrusion = x->got_in || x->first_comp != INT64_MAX;
+	v->status = v->intrusion ? "intrusion" : "attack";
+	v->first_seen = x->first == INT64_MAX ? DW_TS_NONE : x->first;
+	v->last_seen = x->last == INT64_MIN ? DW_TS_NONE : x->last;
+	v->first_compromise = x->first_comp == INT64_MAX ? DW_TS_NONE : x->first_comp;
+	v->dwell_seconds = x->first_comp != INT64_MAX && x->last > x->first_comp
+				   ? (x->last - x->first_comp) / DW_NS
+				   : 0;
+	for (struct node *nd = x->nodes; nd; nd = nd->inext) {
+		if (nd->key[0] == 's' && ns < DW_INCIDENT_SOURCES_MAX) {
+			w->src[ns].source = nd->key + 1;
+			w->src[ns++].attempts = nd->attempts;
+			v->attempts += nd->attempts;
+		} else if (nd->key[0] == 'u' && na < DW_INCIDENT_ACCOUNTS_MAX) {
+			w->acct[na].user = nd->key + 1;
+			w->acct[na++].flags = nd->flags;
+			v->n_targeted += !!(nd->flags & F_TARGETED);
+			v->n_compromised += !!(nd->flags & F_COMPROMISED);
+			v->n_validated += !!(nd->flags & F_VALIDATED);
+			v->n_reset += !!(nd->flags & (F_COMPROMISED | F_VALIDATED));
+		}
+	}
+	qsort(w->src, ns, sizeof(*w->src), cmp_src);
+	qsort(w->acct, na, sizeof(*w->acct), cmp_acct);
+	v->sources = w->src;
+	v->n_sources = ns;
+	v->accounts = w->acct;
+	v->n_accounts = na;
+	v->has_bytes_out = x->has_bytes;
+	v->bytes_out = x->has_bytes ? x->bytes_out : 0;
+	memcpy(w->dest, x->dest, x->n_dest * sizeof(*w->dest));
+	qsort(w->dest, x->n_dest, sizeof(*w->dest), cmp_cstr);
+	v->destinations = w->dest;
+	v->n_destinations = x->n_dest;
+	v->alerts = x->alerts;
+	v->cut_sources = x->cut_src;
+	v->cut_accounts = x->cut_acct;
+	v->cut_destinations = x->cut_dest;
+	v->cut_timeline = x->cut_tl;
+	qsort(x->tl, x->n_tl, sizeof(*x->tl), cmp_tl);
+	for (size_t i = 0; i < x->n_tl; i++) {
+		const struct tl *e = x->tl[i];
+		struct dw_incident_event *o = &w->tl[i];
+		memset(o, 0, sizeof(*o));
+		o->time = e->t;
+		o->kind = e->kind;
+		o->detector = e->detector;
+		o->severity = e->severity;
+		for (int k = 0; k < DW_INCIDENT_TL_MEMBERS; k++) {
+			if (e->m[0][k])
+				o->sources[o->n_sources++] = e->m[0][k];
+			if (e->m[1][k])
+				o->users[o->n_users++] = e->m[1][k];
+		}
+		o->sources_total = e->nsrc;
+		o->users_total = e->nusers;
+		o->file = e->file;
+		o->has_line = e->has_line;
+		o->line = e->line;
+		o->has_record_id = e->has_rid;
+		o->record_id = e->rid;
+	}
+	v->timeline = w->tl;
+	v->n_timeline = x->n_tl;
 }
 
 static void put_key(struct dw_sb *sb, const char *k)
@@ -740,147 +874,153 @@ static void put_ts(struct dw_sb *sb, int64_t ts)
 	dw_sb_putc(sb, '"');
 }
 
-/* Accounts of x with any of flags, as a JSON array of names. */
-static void put_accounts(struct dw_sb *sb, struct node **acct, size_t n, uint8_t flags)
+/* The accounts of v with any of flags, as a JSON array of names. */
+static void put_accounts(struct dw_sb *sb, const struct dw_incident_view *v, unsigned flags)
 {
 	int first = 1;
 
 	dw_sb_putc(sb, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (!(acct[i]->flags & flags))
+	for (size_t i = 0; i < v->n_accounts; i++) {
+		if (!(v->accounts[i].flags & flags))
 			continue;
 		if (!first)
 			dw_sb_putc(sb, ',');
 		first = 0;
-		put_s(sb, acct[i]->key + 1);
+		put_s(sb, v->accounts[i].user);
 	}
 	dw_sb_putc(sb, ']');
 }
 
-static void inc_json(struct dw_incidents *b, struct inc *x, uint64_t id, struct dw_sb *sb)
+/* A string list of a timeline entry and its total. */
+static void put_members(struct dw_sb *sb, const char *key, const char *const *m, size_t n,
+			const char *tkey, uint64_t total)
 {
-	size_t nn = x->n_src + x->n_acct, ns = 0, na = 0;
-	struct node **v = malloc((nn ? nn : 1) * sizeof(*v)), **src, **acct;
-	char *dest[DW_INCIDENT_DEST_MAX];
+	put_key(sb, key);
+	dw_sb_putc(sb, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			dw_sb_putc(sb, ',');
+		put_s(sb, m[i]);
+	}
+	dw_sb_putc(sb, ']');
+	put_key(sb, tkey);
+	dw_sb_u64(sb, total);
+}
+
+static void view_json(const struct dw_incident_view *v, struct dw_sb *sb)
+{
 	int first;
 
-	(void)b;
 	dw_sb_puts(sb, "{\"id\":");
-	dw_sb_u64(sb, id);
-	if (!v) {
-		dw_sb_puts(sb, ",\"error\":\"out of memory\"}");
-		return;
-	}
-	src = v;
-	acct = v + x->n_src;
-	for (struct node *nd = x->nodes; nd; nd = nd->inext) {
-		if (nd->key[0] == 's')
-			src[ns++] = nd;
-		else
-			acct[na++] = nd;
-	}
-	qsort(src, ns, sizeof(*src), cmp_node);
-	qsort(acct, na, sizeof(*acct), cmp_node);
-
+	dw_sb_u64(sb, v->id);
 	put_key(sb, "status");
-	put_s(sb, x->got_in || x->first_comp != INT64_MAX ? "intrusion" : "attack");
+	put_s(sb, v->status);
 	put_key(sb, "first_seen");
-	put_ts(sb, x->first);
+	put_ts(sb, v->first_seen);
 	put_key(sb, "last_seen");
-	put_ts(sb, x->last);
+	put_ts(sb, v->last_seen);
 	put_key(sb, "dwell_seconds");
-	dw_sb_i64(sb, x->first_comp != INT64_MAX && x->last > x->first_comp
-			      ? (x->last - x->first_comp) / DW_NS
-			      : 0);
+	dw_sb_i64(sb, v->dwell_seconds);
 	put_key(sb, "sources");
 	dw_sb_putc(sb, '[');
-	for (size_t i = 0; i < ns; i++) {
+	for (size_t i = 0; i < v->n_sources; i++) {
 		if (i)
 			dw_sb_putc(sb, ',');
 		dw_sb_puts(sb, "{\"source\":");
-		put_s(sb, src[i]->key + 1);
+		put_s(sb, v->sources[i].source);
 		dw_sb_puts(sb, ",\"attempts\":");
-		dw_sb_u64(sb, src[i]->attempts);
+		dw_sb_u64(sb, v->sources[i].attempts);
 		dw_sb_putc(sb, '}');
 	}
 	dw_sb_putc(sb, ']');
 	put_key(sb, "targeted");
-	put_accounts(sb, acct, na, F_TARGETED);
+	put_accounts(sb, v, F_TARGETED);
 	put_key(sb, "compromised");
-	put_accounts(sb, acct, na, F_COMPROMISED);
+	put_accounts(sb, v, F_COMPROMISED);
 	put_key(sb, "password_validated");
-	put_accounts(sb, acct, na, F_VALIDATED);
+	put_accounts(sb, v, F_VALIDATED);
 	put_key(sb, "accounts_to_reset");
 	dw_sb_putc(sb, '[');
 	first = 1;
-	for (size_t i = 0; i < na; i++) {
-		if (!(acct[i]->flags & (F_COMPROMISED | F_VALIDATED)))
+	for (size_t i = 0; i < v->n_accounts; i++) {
+		unsigned f = v->accounts[i].flags;
+		if (!(f & (F_COMPROMISED | F_VALIDATED)))
 			continue;
 		if (!first)
 			dw_sb_putc(sb, ',');
 		first = 0;
 		dw_sb_puts(sb, "{\"user\":");
-		put_s(sb, acct[i]->key + 1);
+		put_s(sb, v->accounts[i].user);
 		dw_sb_puts(sb, ",\"reason\":");
-		put_s(sb, acct[i]->flags & F_COMPROMISED ? "compromised" : "password_validated");
+		put_s(sb, f & F_COMPROMISED ? "compromised" : "password_validated");
 		dw_sb_putc(sb, '}');
 	}
 	dw_sb_putc(sb, ']');
 	put_key(sb, "bytes_out");
-	if (x->has_bytes)
-		dw_sb_u64(sb, x->bytes_out);
+	if (v->has_bytes_out)
+		dw_sb_u64(sb, v->bytes_out);
 	else
 		dw_sb_puts(sb, "null");
 	put_key(sb, "destinations");
-	memcpy(dest, x->dest, x->n_dest * sizeof(*dest));
-	qsort(dest, x->n_dest, sizeof(*dest), cmp_cstr);
 	dw_sb_putc(sb, '[');
-	for (size_t i = 0; i < x->n_dest; i++) {
+	for (size_t i = 0; i < v->n_destinations; i++) {
 		if (i)
 			dw_sb_putc(sb, ',');
-		put_s(sb, dest[i]);
+		put_s(sb, v->destinations[i]);
 	}
 	dw_sb_putc(sb, ']');
 	put_key(sb, "alerts");
-	dw_sb_u64(sb, x->alerts);
+	dw_sb_u64(sb, v->alerts);
 	put_key(sb, "cut");
 	dw_sb_printf(sb,
 		     "{\"sources\":%llu,\"accounts\":%llu,\"destinations\":%llu,\"timeline\":%llu}",
-		     (unsigned long long)x->cut_src, (unsigned long long)x->cut_acct,
-		     (unsigned long long)x->cut_dest, (unsigned long long)x->cut_tl);
+		     (unsigned long long)v->cut_sources, (unsigned long long)v->cut_accounts,
+		     (unsigned long long)v->cut_destinations, (unsigned long long)v->cut_timeline);
 	put_key(sb, "timeline");
-	qsort(x->tl, x->n_tl, sizeof(*x->tl), cmp_tl);
 	dw_sb_putc(sb, '[');
-	for (size_t i = 0; i < x->n_tl; i++) {
-		struct tl *e = x->tl[i];
+	for (size_t i = 0; i < v->n_timeline; i++) {
+		const struct dw_incident_event *e = &v->timeline[i];
 		if (i)
 			dw_sb_putc(sb, ',');
 		dw_sb_puts(sb, "{\"time\":");
-		put_ts(sb, e->t);
+		put_ts(sb, e->time);
 		dw_sb_puts(sb, ",\"kind\":");
 		put_s(sb, e->kind);
 		dw_sb_puts(sb, ",\"detector\":");
 		put_s(sb, e->detector);
-		for (int l = 0; l < 2; l++) {
-			int f = 1;
-			put_key(sb, l ? "users" : "sources");
-			dw_sb_putc(sb, '[');
-			for (int k = 0; k < DW_INCIDENT_TL_MEMBERS; k++) {
-				if (!e->m[l][k])
-					continue;
-				if (!f)
-					dw_sb_putc(sb, ',');
-				f = 0;
-				put_s(sb, e->m[l][k]);
+		put_members(sb, "sources", e->sources, e->n_sources, "sources_total",
+			    e->sources_total);
+		put_members(sb, "users", e->users, e->n_users, "users_total", e->users_total);
+		if (e->file || e->has_line || e->has_record_id) {
+			const char *sep = "";
+			dw_sb_puts(sb, ",\"record\":{");
+			if (e->file) {
+				dw_sb_puts(sb, "\"file\":");
+				put_s(sb, e->file);
+				sep = ",";
 			}
-			dw_sb_putc(sb, ']');
-			put_key(sb, l ? "users_total" : "sources_total");
-			dw_sb_u64(sb, l ? e->nusers : e->nsrc);
+			if (e->has_line) {
+				dw_sb_printf(sb, "%s\"line\":", sep);
+				dw_sb_i64(sb, e->line);
+				sep = ",";
+			}
+			if (e->has_record_id) {
+				dw_sb_printf(sb, "%s\"record_id\":", sep);
+				dw_sb_i64(sb, e->record_id);
+			}
+			dw_sb_putc(sb, '}');
 		}
 		dw_sb_putc(sb, '}');
 	}
 	dw_sb_puts(sb, "]}");
-	free(v);
+}
+
+static void inc_json(struct dw_incidents *b, struct inc *x, uint64_t id, struct dw_sb *sb)
+{
+	struct dw_incident_view v;
+
+	fill_view(b, x, id, &v);
+	view_json(&v, sb);
 }
 
 /* Smallest source of x ("" if none), for ordering incidents. */
@@ -907,32 +1047,61 @@ static int cmp_inc(const void *p, const void *q)
 	return a->seq < c->seq ? -1 : a->seq > c->seq;
 }
 
-/* The incidents in output order (id order); an array to free, or NULL. */
+/* b->order: the incidents in output order (id order), sorted once per change. */
 static struct inc **sorted(struct dw_incidents *b)
 {
-	struct inc **v;
-
-	if (b->n == 0 || !(v = malloc(b->n * sizeof(*v))))
-		return NULL;
+	if (b->sorted)
+		return b->order;
 	for (size_t i = 0; i < b->n; i++) {
-		v[i] = b->inc[i];
-		v[i]->minsrc = min_source(v[i]);
+		b->order[i] = b->inc[i];
+		b->order[i]->minsrc = min_source(b->order[i]);
 	}
-	qsort(v, b->n, sizeof(*v), cmp_inc);
-	return v;
+	qsort(b->order, b->n, sizeof(*b->order), cmp_inc);
+	b->sorted = 1;
+	return b->order;
+}
+
+int dw_incidents_view(struct dw_incidents *b, size_t i, struct dw_incident_view *v)
+{
+	if (i >= b->n)
+		return DW_ENOENT;
+	fill_view(b, sorted(b)[i], b->emitted + i + 1, v);
+	return DW_OK;
+}
+
+int dw_incidents_find(struct dw_incidents *b, uint64_t id, size_t *i)
+{
+	if (id <= b->emitted || id - b->emitted > b->n)
+		return DW_ENOENT;
+	*i = (size_t)(id - b->emitted - 1);
+	return DW_OK;
 }
 
 void dw_incidents_json(struct dw_incidents *b, struct dw_sb *sb)
 {
 	struct inc **v = sorted(b);
 
-	if (!v)
-		return;
 	for (size_t i = 0; i < b->n; i++) {
 		inc_json(b, v[i], b->emitted + i + 1, sb);
 		dw_sb_putc(sb, '\n');
 	}
-	free(v);
+}
+
+/*
+ * s for a terminal: C0 and C1 control characters (ESC, CSI, BEL ...) of a
+ * hostile name become '?', so the summary cannot drive the terminal.
+ */
+static void put_text(struct dw_sb *sb, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		int c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+		if (*p < 0x20 || *p == 0x7f || c1) {
+			dw_sb_putc(sb, '?');
+			p += c1;
+		} else {
+			dw_sb_putc(sb, (char)*p);
+		}
+	}
 }
 
 void dw_incidents_text(struct dw_incidents *b, struct dw_sb *sb, size_t max)
@@ -940,8 +1109,6 @@ void dw_incidents_text(struct dw_incidents *b, struct dw_sb *sb, size_t max)
 	struct inc **v = sorted(b);
 	char t1[DW_TM_BUFSZ], t2[DW_TM_BUFSZ];
 
-	if (!v)
-		return;
 	for (size_t i = 0; i < b->n && i < max; i++) {
 		const struct inc *x = v[i];
 		size_t ns = 0, nt = 0, nr = 0, shown = 0;
@@ -957,9 +1124,11 @@ void dw_incidents_text(struct dw_incidents *b, struct dw_sb *sb, size_t max)
 		}
 		dw_tm_format(x->first, 0, t1);
 		dw_tm_format(x->last, 0, t2);
-		dw_sb_printf(sb, "#%llu %s %s .. %s, %zu sources (%s), %zu accounts tried",
+		dw_sb_printf(sb, "#%llu %s %s .. %s, %zu sources (",
 			     (unsigned long long)(b->emitted + i + 1), intr ? "intrusion" : "attack", t1,
-			     t2, ns + (size_t)x->cut_src, x->minsrc ? x->minsrc : "-", nt + nr);
+			     t2, ns + (size_t)x->cut_src);
+		put_text(sb, x->minsrc ? x->minsrc : "-");
+		dw_sb_printf(sb, "), %zu accounts tried", nt + nr);
 		if (intr && x->first_comp != INT64_MAX && x->last > x->first_comp)
 			dw_sb_printf(sb, ", dwell %lld s",
 				     (long long)((x->last - x->first_comp) / DW_NS));
@@ -972,7 +1141,9 @@ void dw_incidents_text(struct dw_incidents *b, struct dw_sb *sb, size_t max)
 					dw_sb_printf(sb, " +%zu more", nr - 5);
 					break;
 				}
-				dw_sb_printf(sb, " %s (%s)", nd->key + 1,
+				dw_sb_putc(sb, ' ');
+				put_text(sb, nd->key + 1);
+				dw_sb_printf(sb, " (%s)",
 					     nd->flags & F_COMPROMISED ? "compromised" : "password valid");
 			}
 		}
@@ -980,5 +1151,4 @@ void dw_incidents_text(struct dw_incidents *b, struct dw_sb *sb, size_t max)
 	}
 	if (b->n > max)
 		dw_sb_printf(sb, "... and %zu more incidents\n", b->n - max);
-	free(v);
 }

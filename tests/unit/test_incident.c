@@ -317,7 +317,7 @@ DW_TEST(incident_flood_stays_at_cap)
 	enum { CAP = 32, N = 10 * CAP };
 	struct dw_incidents *b;
 	struct evicted ev = {0, 0};
-	size_t at_cap = 0, peak = 0;
+	size_t at_cap = 0, peak = 0, idx;
 	struct dw_sb sb;
 	const char *j;
 
@@ -345,6 +345,10 @@ DW_TEST(incident_flood_stays_at_cap)
 	DW_ASSERT(strstr(j, "{\"id\":289,") != NULL);
 	DW_ASSERT(strstr(j, "\"flood0288\"") < strstr(j, "\"flood0319\""));
 	DW_ASSERT(strstr(j, "{\"id\":320,") != NULL);
+	/* an evicted id is not found; the survivors' are */
+	DW_ASSERT(dw_incidents_find(b, 288, &idx) == DW_ENOENT);
+	DW_ASSERT(dw_incidents_find(b, 289, &idx) == DW_OK && idx == 0);
+	DW_ASSERT(dw_incidents_find(b, 320, &idx) == DW_OK && idx == CAP - 1);
 	dw_sb_free(&sb);
 	dw_incidents_free(b);
 	DW_PASS();
@@ -481,6 +485,134 @@ DW_TEST(incident_merge_over_cap_keeps_accounts_to_reset)
 	add(b, "brute_force", "bruteforce.per_source", T0 + 950, T0 + 960, "10.0.0.3", "b010", NULL,
 	    10);
 	DW_ASSERT_EQ_INT(dw_incidents_count(b), 2);
+	dw_incidents_free(b);
+	DW_PASS();
+}
+
+DW_TEST(incident_timeline_record_evidence)
+{
+	struct dw_incidents *b;
+	struct dw_alert a;
+	struct dw_incident_view v;
+	struct dw_sb sb;
+	const char *j;
+
+	DW_ASSERT(dw_incidents_new(&b, 8) == DW_OK);
+	/* a text log: file and line */
+	mk_alert(&a, "brute_force", "bruteforce.per_source", T0, T0 + 60, "192.0.2.7", "root",
+		 NULL, 40);
+	dw_alert_evidence_str(&a, "file", "auth.log");
+	dw_alert_evidence_num(&a, "line", 123);
+	dw_incidents_add(b, &a);
+	dw_alert_free(&a);
+	/* an .evtx file: file and record id */
+	mk_alert(&a, "account_compromise", "compromise.attack_source", T0 + 90, T0 + 90,
+		 "192.0.2.7", "root", "root", 1);
+	dw_alert_evidence_str(&a, "file", "Security.evtx");
+	dw_alert_evidence_num(&a, "record_id", 987654);
+	dw_incidents_add(b, &a);
+	dw_alert_free(&a);
+	/* no evidence: no "record" key */
+	add(b, "new_access", "access.after_compromise", T0 + 120, T0 + 400, "192.0.2.7", "root",
+	    NULL, 0);
+	j = render(b, &sb);
+	DW_ASSERT(strstr(j, "\"users\":[\"root\"],\"users_total\":1,"
+			    "\"record\":{\"file\":\"auth.log\",\"line\":123}},") != NULL);
+	DW_ASSERT(strstr(j, "\"users_total\":1,\"record\":{\"file\":\"Security.evtx\","
+			    "\"record_id\":987654}},") != NULL);
+	DW_ASSERT(strstr(j, "\"detector\":\"access.after_compromise\","
+			    "\"sources\":[\"192.0.2.7\"],\"sources_total\":1,"
+			    "\"users\":[\"root\"],\"users_total\":1}]}\n") != NULL);
+	DW_ASSERT_EQ_INT(count_lines(j), 1);
+	dw_sb_free(&sb);
+	/* the view carries the same */
+	DW_ASSERT(dw_incidents_view(b, 0, &v) == DW_OK);
+	DW_ASSERT_EQ_INT(v.n_timeline, 3);
+	DW_ASSERT_EQ_STR(v.timeline[0].file, "auth.log");
+	DW_ASSERT(v.timeline[0].has_line && !v.timeline[0].has_record_id);
+	DW_ASSERT_EQ_INT(v.timeline[0].line, 123);
+	DW_ASSERT_EQ_STR(v.timeline[1].file, "Security.evtx");
+	DW_ASSERT(!v.timeline[1].has_line && v.timeline[1].has_record_id);
+	DW_ASSERT_EQ_INT(v.timeline[1].record_id, 987654);
+	DW_ASSERT(v.timeline[2].file == NULL && !v.timeline[2].has_line);
+	DW_ASSERT_EQ_STR(v.timeline[1].severity, "high");
+	dw_incidents_free(b);
+	DW_PASS();
+}
+
+DW_TEST(incident_view_matches_json)
+{
+	struct dw_incidents *b;
+	struct dw_incident_view v;
+	size_t i;
+
+	DW_ASSERT(dw_incidents_new(&b, 8) == DW_OK);
+	DW_ASSERT(dw_incidents_view(b, 0, &v) == DW_ENOENT);
+	add(b, "brute_force", "bruteforce.per_source", T0 - 50, T0 - 40, "192.0.2.50", "root", NULL,
+	    40);
+	spray_then_in(b);
+	add(b, "password_validated", "validated.attack_source", T0 + 300, T0 + 300, "203.0.113.7",
+	    "bob", NULL, 1);
+	DW_ASSERT_EQ_INT(dw_incidents_count(b), 2);
+	DW_ASSERT(dw_incidents_find(b, 2, &i) == DW_OK);
+	DW_ASSERT_EQ_INT(i, 1);
+	DW_ASSERT(dw_incidents_find(b, 0, &i) == DW_ENOENT);
+	DW_ASSERT(dw_incidents_find(b, 3, &i) == DW_ENOENT);
+	DW_ASSERT(dw_incidents_view(b, 2, &v) == DW_ENOENT);
+	DW_ASSERT(dw_incidents_view(b, 0, &v) == DW_OK);
+	DW_ASSERT_EQ_INT(v.id, 1);
+	DW_ASSERT_EQ_STR(v.status, "attack");
+	DW_ASSERT(dw_incidents_view(b, 1, &v) == DW_OK);
+	/* the incident of incident_spray_compromise_access, plus bob's validated password */
+	DW_ASSERT_EQ_INT(v.id, 2);
+	DW_ASSERT_EQ_STR(v.status, "intrusion");
+	DW_ASSERT(v.intrusion);
+	DW_ASSERT_EQ_INT(v.first_seen, T0 * DW_NS);
+	DW_ASSERT_EQ_INT(v.last_seen, (T0 + 7200) * DW_NS);
+	DW_ASSERT_EQ_INT(v.first_compromise, (T0 + 500) * DW_NS);
+	DW_ASSERT_EQ_INT(v.dwell_seconds, 6700);
+	DW_ASSERT_EQ_INT(v.n_sources, 2);
+	DW_ASSERT_EQ_STR(v.sources[0].source, "198.51.100.9");
+	DW_ASSERT_EQ_STR(v.sources[1].source, "203.0.113.7");
+	DW_ASSERT_EQ_INT(v.sources[1].attempts, 30);
+	DW_ASSERT_EQ_INT(v.attempts, 30);
+	DW_ASSERT_EQ_INT(v.n_accounts, 3);
+	DW_ASSERT_EQ_STR(v.accounts[1].user, "bob");
+	DW_ASSERT_EQ_INT(v.accounts[1].flags, DW_INCIDENT_TARGETED | DW_INCIDENT_VALIDATED);
+	DW_ASSERT_EQ_INT(v.accounts[2].flags, DW_INCIDENT_TARGETED | DW_INCIDENT_COMPROMISED);
+	DW_ASSERT_EQ_INT(v.n_targeted, 3);
+	DW_ASSERT_EQ_INT(v.n_compromised, 1);
+	DW_ASSERT_EQ_INT(v.n_validated, 1);
+	DW_ASSERT_EQ_INT(v.n_reset, 2);
+	DW_ASSERT(v.has_bytes_out);
+	DW_ASSERT_EQ_INT(v.bytes_out, 123456);
+	DW_ASSERT_EQ_INT(v.n_destinations, 2);
+	DW_ASSERT_EQ_STR(v.destinations[1], "fs1.corp");
+	DW_ASSERT_EQ_INT(v.alerts, 4);
+	DW_ASSERT_EQ_INT(v.cut_timeline, 0);
+	DW_ASSERT_EQ_INT(v.n_timeline, 4);
+	DW_ASSERT_EQ_STR(v.timeline[1].kind, "password_validated");
+	DW_ASSERT_EQ_STR(v.timeline[1].users[0], "bob");
+	DW_ASSERT_EQ_INT(v.timeline[0].n_users, 3);
+	DW_ASSERT_EQ_INT(v.timeline[0].users_total, 3);
+	dw_incidents_free(b);
+	DW_PASS();
+}
+
+DW_TEST(incident_text_no_terminal_escapes)
+{
+	struct dw_incidents *b;
+	struct dw_sb sb;
+
+	DW_ASSERT(dw_incidents_new(&b, 4) == DW_OK);
+	add(b, "account_compromise", "compromise.attack_source", T0, T0, "10.0.0.1\x1b[2J",
+	    "\x1b]0;x\x07" "ev\xc2\x9bil", "\x1b]0;x\x07" "ev\xc2\x9bil", 1);
+	dw_sb_init(&sb, 4096);
+	dw_incidents_text(b, &sb, 5);
+	dw_sb_putc(&sb, 0);
+	DW_ASSERT(strstr(sb.p, "1 sources (10.0.0.1?[2J), 1 accounts tried, reset: ?]0;x?ev?il "
+			       "(compromised)\n") != NULL);
+	dw_sb_free(&sb);
 	dw_incidents_free(b);
 	DW_PASS();
 }
