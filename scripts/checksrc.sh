@@ -16,7 +16,7 @@ grep -nE '\b(time|clock_gettime|gettimeofday)\(' src/detect/*.c && say "wall clo
 grep -nE '\b(malloc|calloc|realloc|strdup)\(' src/parse/*.c | grep -vE '_(new|init)\b|^\S+:\s*\*' \
 	&& echo "checksrc: note: allocation in src/parse (allowed only in *_new/*_init)"
 # layering: core <- event <- input, parse, detect <- incident, output <- cli
-rank() { case $1 in core) echo 0;; event) echo 1;; input|parse|detect) echo 2;; incident|output) echo 3;; cli) echo 4;; *) echo 9;; esac; }
+rank() { case $1 in core) echo 0;; event) echo 1;; input|parse|detect) echo 2;; incident|output|store) echo 3;; cli) echo 4;; *) echo 9;; esac; }
 for f in src/*/*.[ch]; do
 	layer=$(basename "$(dirname "$f")")
 	for inc in $(grep -oE '#include "\.\./[a-z]+/' "$f" | sed 's|#include "\.\./||; s|/||'); do

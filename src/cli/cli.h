@@ -14,7 +14,7 @@
 #include "../parse/evtx.h"
 #include "../parse/parser.h"
 
-enum { DW_CMD_SCAN = 1, DW_CMD_PARSE };
+enum { DW_CMD_SCAN = 1, DW_CMD_PARSE, DW_CMD_INCIDENTS, DW_CMD_REPORT };
 
 /*
  * Incidents `dwell scan` keeps in memory (the least recently active go
@@ -40,6 +40,11 @@ struct dw_cli_opts {
 	int threads;        /* threads decoding .evtx chunks (1 = the main thread alone) */
 	const char *output;
 	const char *incidents; /* scan: write incidents as JSON lines here */
+	const char *db;        /* scan, incidents, report: the SQLite store */
+	const char *html;      /* scan, report: write the HTML report here */
+	int json;              /* incidents: JSON lines */
+	uint64_t incident_id;  /* report: one incident (0: all) */
+	double checkpoint_s;   /* scan --db: seconds between checkpoints */
 	const char **paths;
 	size_t npaths;
 };
@@ -55,6 +60,8 @@ struct dw_cli_summary {
 	const struct dw_detect *detect; /* NULL for parse */
 	const struct dw_jsonl *alerts;
 	struct dw_incidents *incidents; /* scan: incidents to list (NULL for parse) */
+	int db;                         /* scan --db: the counts below are set */
+	uint64_t db_skipped, db_kept, db_dropped;
 	int64_t ts_min, ts_max;
 	double seconds;
 };
@@ -132,5 +139,60 @@ void dw_merge_totals(const struct dw_merge *m, struct dw_reader_stats *rs,
 /* The .evtx streams' totals (files, bytes, decoder counters). */
 void dw_merge_evtx_totals(const struct dw_merge *m, uint64_t *files, uint64_t *bytes,
 			  struct dw_evtx_stats *st, struct dw_parse_stats *ps);
+
+
+/* ---- hours.c: events per clock hour for the report chart ---- */
+struct dw_hour;
+struct dw_hours;
+int dw_hours_new(struct dw_hours **out) DW_WUR;
+void dw_hours_free(struct dw_hours *h);
+/* Counts e in its hour if it is a failure, a success or a session start. */
+void dw_hours_add(struct dw_hours *h, const struct dw_event *e);
+/* Moves the counts out, sorted by hour (*v owned by the caller), and empties h. */
+int dw_hours_take(struct dw_hours *h, struct dw_hour **v, size_t *n) DW_WUR;
+uint64_t dw_hours_evicted(const struct dw_hours *h);
+
+/* ---- session.c: one `dwell scan --db` run ---- */
+struct dw_session;
+struct dw_store;
+/*
+ * Opens the database at path for writing, loads its detector state into d
+ * (fresh from dw_detect_new with cfg) and learns how far each input of
+ * inputs was read. Prints the reason and returns an error if it cannot.
+ * Borrows d, cfg and inputs for the session's life.
+ */
+int dw_session_open(struct dw_session **out, const char *path, struct dw_detect *d,
+		    const struct dw_config *cfg, const struct dw_reader *inputs, int follow,
+		    double every) DW_WUR;
+void dw_session_free(struct dw_session *s);
+/* 1: an earlier run fed e already (drop it); 0: feed it to the detectors. */
+int dw_session_event(struct dw_session *s, const struct dw_event *e);
+/* Follow mode: a path was rotated or truncated: identify the inputs again at their next event. */
+void dw_session_rotated(struct dw_session *s);
+/* An alert the detectors emitted (borrowed): kept for the next checkpoint. */
+void dw_session_alert(struct dw_session *s, struct dw_alert *a);
+/*
+ * Writes a checkpoint (final: the end of the run; the alerts still open go to
+ * print as well as into the database). Returns DW_OK or an error (printed).
+ */
+int dw_session_checkpoint(struct dw_session *s, int final, struct dw_alert_sink print) DW_WUR;
+/*
+ * A checkpoint if something happened since the last one and it is `every`
+ * seconds old (idle: the input is caught up, 1 second is enough).
+ */
+int dw_session_tick(struct dw_session *s, int idle) DW_WUR;
+void dw_session_counts(const struct dw_session *s, uint64_t *skipped, uint64_t *kept,
+		       uint64_t *dropped);
+struct dw_store *dw_session_store(struct dw_session *s);
+/* ---- query.c: commands that read a database ---- */
+/* Writes the HTML report to path (h: n hours, sub: the subtitle). Returns 0 or -1 (printed). */
+int dw_cli_write_html(const char *path, struct dw_incidents *b, const struct dw_hour *h, size_t n,
+		      const char *sub);
+/* `dwell incidents` and `dwell report`: return the exit status. */
+int dw_cli_incidents(const struct dw_cli_opts *o);
+int dw_cli_report(const struct dw_cli_opts *o);
+
+/* Rebuilds incidents from every alert the store holds (bad: lines not read back). */
+int dw_session_incidents(struct dw_store *st, struct dw_incidents *b, uint64_t *bad) DW_WUR;
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * main.c - the dwell command line: argument parsing and the pipeline
  * reader -> parser -> detectors -> alert writer, for `dwell scan` and
- * `dwell parse`. Exit status (README "Exit status"): 0 the run completed
+ * `dwell parse` (the database commands are in query.c, the --db run in
+ * session.c). Exit status (README "Exit status"): 0 the run completed
  * (whatever it found), 1 usage or configuration error, 2 an input could not
  * be opened or read (reported by name; every other input was processed).
  *
@@ -20,8 +21,10 @@
 #include "../core/dw.h"
 #include "../detect/detect.h"
 #include "../input/reader.h"
+#include "../output/html.h"
 #include "../output/jsonl.h"
 #include "../parse/parser.h"
+#include "../store/store.h"
 #include "cli.h"
 
 #define DWELL_VERSION "0.1.0"
@@ -44,6 +47,9 @@ static void usage(FILE *f)
 {
 	fputs("usage: dwell scan  [options] PATH... | -   find credential attacks and compromises\n"
 	      "       dwell parse [options] PATH... | -   print normalised events as JSON lines\n"
+	      "       dwell incidents --db FILE [--json]  list the incidents a database holds\n"
+	      "       dwell report --db FILE [INCIDENT] [--html FILE]\n"
+	      "                                           a readable report of them\n"
 	      "       dwell version\n"
 	      "\n"
 	      "PATH is a file, a directory (read recursively; rotated sets oldest first),\n"
@@ -59,6 +65,14 @@ static void usage(FILE *f)
 	      "  -o, --output FILE     write alerts/events to FILE instead of stdout\n"
 	      "      --incidents FILE  scan: write the incidents (alerts linked by account or\n"
 	      "                        source) to FILE, one JSON object per line\n"
+	      "      --db FILE         scan: keep alerts, incidents and the detector state in\n"
+	      "                        the SQLite database FILE and go on from where the last\n"
+	      "                        scan into it stopped (inputs already read add nothing)\n"
+	      "      --checkpoint SECS with --db: write what was found at least this often\n"
+	      "                        (default 10; 0: every 65,536 events; a killed scan\n"
+	      "                        loses at most that much, the next run redoes it)\n"
+	      "      --html FILE       scan, report: write the report as one HTML file\n"
+	      "      --json            incidents: one JSON object per incident per line\n"
 	      "  -q, --quiet           no summary or progress on stderr\n"
 	      "      --max-line N      longest line in bytes (default 65536)\n"
 	      "      --utc-offset +HH:MM  zone of RFC 3164 times (default +00:00)\n"
@@ -90,9 +104,14 @@ struct run {
 	struct dw_jsonl alerts;
 	struct dw_alert_sink jsonl;     /* where alerts are written */
 	struct dw_incidents *incidents; /* scan: alerts linked into incidents */
+	struct dw_session *sess;        /* scan --db */
+	struct dw_hours *hours;         /* scan --html without --db */
+	uint64_t nev;
+	uint64_t rotations;             /* follow: rotations + truncations seen */
 	struct dw_sb evbuf;
 	FILE *out;
 	int out_failed;
+	int db_failed;
 	int64_t ts_min, ts_max;
 };
 
@@ -102,7 +121,9 @@ static void on_alert(void *ctx, struct dw_alert *a)
 	struct run *r = ctx;
 
 	r->jsonl.emit(r->jsonl.ctx, a);
-	if (r->incidents)
+	if (r->sess)
+		dw_session_alert(r->sess, a); /* incidents come from the database at the end */
+	else if (r->incidents)
 		dw_incidents_add(r->incidents, a);
 }
 
@@ -148,7 +169,74 @@ static void on_event(void *ctx, const struct dw_event *e)
 				r->out_failed = 1;
 		return;
 	}
+	if (r->sess) {
+		if ((++r->nev & 0xffff) == 0 && dw_session_tick(r->sess, 0) != DW_OK) {
+			r->db_failed = 1;
+			on_signal(0); /* the database cannot keep up: stop rather than lose work */
+		}
+		if (g_reader && r->o->follow) {
+			const struct dw_reader_stats *rs = dw_reader_stats(g_reader);
+			if (rs->rotations + rs->truncations != r->rotations) {
+				r->rotations = rs->rotations + rs->truncations;
+				dw_session_rotated(r->sess);
+			}
+		}
+		if (dw_session_event(r->sess, e))
+			return;
+	} else if (r->hours) {
+		dw_hours_add(r->hours, e);
+	}
 	dw_detect_event(r->detect, e);
+}
+
+/* Follow mode, no new data: a chance to checkpoint. */
+static void on_idle(void *ctx)
+{
+	struct run *r = ctx;
+
+	if (r->sess && !r->db_failed && dw_session_tick(r->sess, 1) != DW_OK) {
+		r->db_failed = 1;
+		on_signal(0);
+	}
+}
+
+/* The end of a scan: open alerts, the database, --incidents, --html. Returns 0 or -1. */
+static int finish_scan(struct run *r)
+{
+	struct dw_hour *h = NULL;
+	size_t nh = 0;
+	int rc = 0;
+
+	if (!r->sess) {
+		dw_detect_flush(r->detect);
+	} else {
+		struct dw_incidents *b = NULL;
+		if (r->db_failed || dw_session_checkpoint(r->sess, 1, r->jsonl) != DW_OK)
+			return -1;
+		/* what the database holds now, earlier runs included */
+		if (dw_incidents_new(&b, DW_CLI_INCIDENTS_MAX) != DW_OK ||
+		    dw_session_incidents(dw_session_store(r->sess), b, NULL) != DW_OK) {
+			fprintf(stderr, "dwell: database: cannot read the incidents back\n");
+			dw_incidents_free(b);
+			return -1;
+		}
+		dw_incidents_free(r->incidents);
+		r->incidents = b;
+	}
+	if (r->o->incidents && write_incidents(r, r->o->incidents) != 0)
+		rc = -1;
+	if (r->o->html) {
+		if (r->sess ? dw_store_hours(dw_session_store(r->sess), &h, &nh) != DW_OK
+			    : dw_hours_take(r->hours, &h, &nh) != DW_OK) {
+			fprintf(stderr, "dwell: cannot count the hours for the chart\n");
+			rc = -1;
+		} else if (dw_cli_write_html(r->o->html, r->incidents, h, nh,
+					     r->sess ? r->o->db : "scan without a database") != 0) {
+			rc = -1;
+		}
+		free(h);
+	}
+	return rc;
 }
 
 static int setup_config(struct dw_cli_opts *o, struct dw_config **cfg)
@@ -340,6 +428,8 @@ static int run_pipeline(struct dw_cli_opts *o)
 	ro.max_line = o->max_line;
 	ro.follow = o->follow;
 	ro.idle_exit_ms = o->idle_exit_ms;
+	ro.idle = on_idle;
+	ro.idle_ctx = &r;
 	po.format = o->format;
 	po.year = o->year;
 	po.utc_offset = o->utc_offset;
@@ -356,6 +446,13 @@ static int run_pipeline(struct dw_cli_opts *o)
 	for (size_t i = 0; i < o->npaths; i++)
 		if (dw_reader_add(g_reader, o->paths[i]) != DW_OK)
 			goto nomem;
+	if (o->db && dw_session_open(&r.sess, o->db, r.detect, cfg, g_reader, o->follow,
+					   o->checkpoint_s) != DW_OK) {
+		status = 1;
+		goto done;
+	}
+	if (o->html && !o->db && dw_hours_new(&r.hours) != DW_OK)
+		goto nomem;
 	/* several logs (not a rotated set of one): read them side by side in time order */
 	ninputs = dw_reader_inputs(g_reader);
 	stream_of = calloc(ninputs + 1, sizeof(*stream_of));
@@ -414,10 +511,8 @@ static int run_pipeline(struct dw_cli_opts *o)
 		sum.parser_mem = dw_parser_memuse(r.parser);
 		sum.streams = 1;
 	}
-	if (r.detect)
-		dw_detect_flush(r.detect);
-	if (o->incidents && r.incidents && write_incidents(&r, o->incidents) != 0)
-		r.out_failed = 1;
+	if (r.detect && finish_scan(&r) != 0)
+		r.db_failed = 1;
 	if (dw_sb_flush(&r.evbuf, r.out) != DW_OK)
 		r.out_failed = 1;
 	if (fflush(r.out) != 0)
@@ -428,6 +523,10 @@ static int run_pipeline(struct dw_cli_opts *o)
 		sum.detect = r.detect;
 		sum.alerts = &r.alerts;
 		sum.incidents = r.incidents;
+		if (r.sess) {
+			sum.db = 1;
+			dw_session_counts(r.sess, &sum.db_skipped, &sum.db_kept, &sum.db_dropped);
+		}
 		sum.ts_min = r.ts_min;
 		sum.ts_max = r.ts_max;
 		sum.seconds = now_s() - pg.t0;
@@ -435,12 +534,14 @@ static int run_pipeline(struct dw_cli_opts *o)
 	}
 	if (r.out_failed || r.alerts.failed)
 		fprintf(stderr, "dwell: writing output failed: %s\n", strerror(errno));
-	status = open_failed ? 2 : 0;
+	status = r.db_failed ? 1 : open_failed ? 2 : 0;
 	goto done;
 nomem:
 	fprintf(stderr, "dwell: out of memory\n");
 	status = 1;
 done:
+	dw_session_free(r.sess);
+	dw_hours_free(r.hours);
 	dw_detect_free(r.detect);
 	dw_parser_free(r.parser);
 	dw_merge_free(g_merge);
@@ -511,6 +612,10 @@ int main(int argc, char **argv)
 		{"follow", no_argument, NULL, 'F'},
 		{"output", required_argument, NULL, 'o'},
 		{"incidents", required_argument, NULL, 'N'},
+		{"db", required_argument, NULL, 'D'},
+		{"html", required_argument, NULL, 'H'},
+		{"json", no_argument, NULL, 'J'},
+		{"checkpoint", required_argument, NULL, 'K'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"max-line", required_argument, NULL, 'L'},
 		{"idle-exit", required_argument, NULL, 'I'},
@@ -528,6 +633,7 @@ int main(int argc, char **argv)
 	long long v;
 
 	memset(&o, 0, sizeof(o));
+	o.checkpoint_s = 10;
 	if (argc < 2) {
 		usage(stderr);
 		return 1;
@@ -545,6 +651,10 @@ int main(int argc, char **argv)
 		o.cmd = DW_CMD_SCAN;
 	else if (!strcmp(cmd, "parse"))
 		o.cmd = DW_CMD_PARSE;
+	else if (!strcmp(cmd, "incidents"))
+		o.cmd = DW_CMD_INCIDENTS;
+	else if (!strcmp(cmd, "report"))
+		o.cmd = DW_CMD_REPORT;
 	else {
 		fprintf(stderr, "dwell: unknown command '%s'\n", cmd);
 		usage(stderr);
@@ -578,6 +688,17 @@ int main(int argc, char **argv)
 		case 'F': o.follow = 1; break;
 		case 'o': o.output = optarg; break;
 		case 'N': o.incidents = optarg; break;
+		case 'D': o.db = optarg; break;
+		case 'H': o.html = optarg; break;
+		case 'J': o.json = 1; break;
+		case 'K':
+			if (parse_uint(optarg, 0, 86400, &v)) {
+				fprintf(stderr, "dwell: --checkpoint wants 0..86400 seconds\n");
+				free(o.sets);
+				return 1;
+			}
+			o.checkpoint_s = (double)v;
+			break;
 		case 'q': o.quiet = 1; break;
 		case 'L':
 			if (parse_uint(optarg, 256, 1 << 26, &v)) {
@@ -637,6 +758,24 @@ int main(int argc, char **argv)
 	}
 	o.paths = (const char **)argv + optind;
 	o.npaths = (size_t)(argc - optind);
+	if (o.cmd == DW_CMD_INCIDENTS || o.cmd == DW_CMD_REPORT) {
+		rc = 1;
+		if (o.npaths > (o.cmd == DW_CMD_REPORT ? 1u : 0u) ||
+		    (o.npaths && parse_uint(o.paths[0], 1, INT64_MAX, &v))) {
+			fprintf(stderr, "dwell: %s takes --db FILE%s\n", cmd,
+				o.cmd == DW_CMD_REPORT ? " and at most one incident id" : "");
+		} else {
+			o.incident_id = o.npaths ? (uint64_t)v : 0;
+			rc = o.cmd == DW_CMD_INCIDENTS ? dw_cli_incidents(&o) : dw_cli_report(&o);
+		}
+		free(o.sets);
+		return rc;
+	}
+	if (o.cmd == DW_CMD_PARSE && (o.db || o.html || o.incidents)) {
+		fprintf(stderr, "dwell: --db, --html and --incidents are for scan\n");
+		free(o.sets);
+		return 1;
+	}
 	if (o.npaths == 0) {
 		fprintf(stderr, "dwell: %s needs at least one PATH (or - for stdin)\n", cmd);
 		free(o.sets);

@@ -196,6 +196,13 @@ void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
 					: "the inputs overlap in time (dwell merges up to 256 logs by time, "
 					  "without --sequential or --follow)");
 	}
+	if (s->db) {
+		fprintf(f, "  %-12s %s events already read by an earlier scan skipped, %s events "
+			   "of interest kept", "database", grp(s->db_skipped, a), grp(s->db_kept, b));
+		if (s->db_dropped)
+			fprintf(f, " (%s not kept: cap)", grp(s->db_dropped, a));
+		fputs("; incidents below are the database's, earlier scans included\n", f);
+	}
 	if (s->incidents && dw_incidents_count(s->incidents)) {
 		struct dw_sb sb;
 		dw_sb_init(&sb, (size_t)1 << 20);

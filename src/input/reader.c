@@ -795,6 +795,8 @@ static void rd_sleep(struct dw_reader *r)
 {
 	int left = r->o.poll_ms;
 
+	if (r->o.idle)
+		r->o.idle(r->o.idle_ctx);
 	while (left > 0 && !r->stop) {
 		int ms = DW_MIN(left, RD_SLICE_MS);
 		struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)ms * 1000000L};

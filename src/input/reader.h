@@ -32,6 +32,8 @@ struct dw_reader_opts {
 	int follow;            /* keep reading appended data (tail -F) */
 	int poll_ms;           /* follow: how often to look for new data; 0 = 250 */
 	int idle_exit_ms;      /* follow: return DW_EOF after this long without data; 0 = never */
+	void (*idle)(void *ctx); /* follow: called before each wait for new data (may be NULL) */
+	void *idle_ctx;
 };
 
 struct dw_line {
