@@ -19,7 +19,10 @@
  *  - explicit-credential use (4648) where either the account whose
  *    credentials were used or the account that used them is compromised.
  * The accesses of one account form one report until the account has been
- * quiet for access.idle (1 h), then the new_access alert is emitted: users
+ * quiet for access.idle (1 h) with no session of it in progress (a session
+ * begun and not ended keeps it open for up to 24 h of quiet: a long VPN
+ * session is one report, not one at its start and one at its end), then
+ * the new_access alert is emitted: users
  * names the account (it is not repeated in compromised: the login alert
  * already proved that), sources the client addresses, destinations the
  * gateway vservers, shares (\\host\share) and servers, bytes_out the data
@@ -30,8 +33,8 @@
  * recognised at close) are not seen: the report starts when the
  * compromise is known.
  *
- * Memory: acc table user -> struct dw_acc (88 B; key <= 32 B),
- * limits.compromised entries (4,096 x 148 B = 0.6 MiB) plus one open alert
+ * Memory: acc table user -> struct dw_acc (96 B; key <= 32 B),
+ * limits.compromised entries (4,096 x 156 B = 0.6 MiB) plus one open alert
  * per account with its lists cut at DW_ACC_LIST members (each member
  * <= 256 B); share table [len][user][host\share] (key <= 32 B, value 16 B),
  * limits.shares entries: 65,536 x 76 B = 4.75 MiB.
@@ -43,12 +46,16 @@
 
 #define DW_ACC_LIST 256
 
+/* Longest quiet a session in progress keeps a report open (its end may never be logged). */
+#define ACC_SESSION_MAX (24 * 3600 * DW_NS)
+
 struct dw_acc {
 	int64_t since;       /* the compromising login */
 	int64_t first, last; /* accesses of the open report */
 	uint64_t first_ref;  /* record of its first access */
 	uint64_t bytes_out, bytes_in, dur_ms;
 	uint32_t sessions, shares, expl;
+	uint32_t open_sess;  /* sessions (with an id) begun and not yet ended */
 	uint32_t logs;
 	uint8_t has_bytes;
 	struct dw_alert *al; /* the open report, or NULL */
@@ -264,6 +271,11 @@ void dw_access_event(struct dw_detect *d, const struct dw_event *e, const uint8_
 		if (e->action == DW_ACT_SESSION_START &&
 		    (e->session.n || e->log != DW_LOG_NETSCALER))
 			x->sessions++;
+		/* a session in progress keeps the report open (quiet is not over) */
+		if (e->session.n && e->action == DW_ACT_SESSION_START)
+			x->open_sess++;
+		else if (e->session.n && x->open_sess)
+			x->open_sess--;
 		if (e->has & DW_EV_HAS_DURATION)
 			x->dur_ms += e->duration_ms;
 		if (e->has & DW_EV_HAS_BYTES_OUT)
@@ -320,7 +332,8 @@ void dw_access_tick(struct dw_detect *d, int64_t now, int flush)
 	if (!d->acc || !d->acc_open)
 		return;
 	while ((x = dw_table_next(d->acc, &cur, &k, &kl)) != NULL)
-		if (x->al && (flush || now - x->last >= d->cfg->access_idle))
+		if (x->al && (flush || (now - x->last >= d->cfg->access_idle &&
+					(!x->open_sess || now - x->last >= ACC_SESSION_MAX))))
 			report(d, k, kl, x);
 }
 
@@ -342,6 +355,7 @@ static void put_acc(const struct dw_detect *d, struct dw_sb *sb, const void *key
 	dw_snap_put(sb, x->shares, 4);
 	dw_snap_put(sb, x->expl, 4);
 	dw_snap_put(sb, x->logs, 4);
+	dw_snap_put(sb, x->open_sess, 4);
 	dw_snap_put(sb, x->has_bytes, 1);
 	dw_snap_put(sb, x->al != NULL, 1);
 	if (x->al)
@@ -364,6 +378,7 @@ static int get_acc(struct dw_detect *d, struct dw_snap_r *r, const void *key, si
 	x->shares = (uint32_t)dw_snap_get(r, 4);
 	x->expl = (uint32_t)dw_snap_get(r, 4);
 	x->logs = (uint32_t)dw_snap_get(r, 4);
+	x->open_sess = (uint32_t)dw_snap_get(r, 4);
 	x->has_bytes = (uint8_t)dw_snap_get_max(r, 1, 1);
 	if (!dw_snap_get_max(r, 1, 1))
 		return r->bad ? DW_EINVAL : DW_OK;

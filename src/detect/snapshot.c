@@ -53,7 +53,7 @@
  *   pair 64 + 60, src 48 + 159 + its pair list (2 + 64 per pair of the
  *   open episode), user 32 + 113, known 32 + 16, queue/qslow 48 + 8,
  *   compromised 32 + 16, dedupe 32 + 26, mfa 32 + 24, lockout 32 + 114,
- *   access 32 + 74 + its open report, share 32 + 16, explicit 64 + 41 + its
+ *   access 32 + 78 + its open report, share 32 + 16, explicit 64 + 41 + its
  *   open spray, explicit users 128 + 4; pending ring 4,096 x 171, deferred
  *   ring 4,096 x 235, hold ring 1,024 x at most 1,165, windows 5 x 145 x 4,
  *   input names 1,024 x at most 1,025.

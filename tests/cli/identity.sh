@@ -106,3 +106,21 @@ if [ -f "$S/$first.log" ]; then
 		echo "not ok identity-deterministic: two scans of $first.log differ"
 	fi
 fi
+
+# A long gateway session of a compromised account is one new_access report,
+# not one at its start and one at its end: the sample's attacker session
+# (SessionId 75408, 08:41:07) made to end at 11:45:26, three hours of quiet.
+T=$S
+LS=$T/long-session.log
+{ grep -n '' tests/data/gateway-sample.log | grep -E '185\.137\.56\.40' | grep -v 'LOGOUT' | cut -d: -f2-
+  grep 'SessionId: 75408' tests/data/gateway-sample.log | grep LOGOUT |
+	sed 's|03/05/2024:09:35:26|03/05/2024:11:45:26|; s|End_time "03/05/2024:[0-9:]* "|End_time "03/05/2024:11:45:26 "|; s|Duration [0-9:]*|Duration 03:04:19|'
+} > "$LS"
+"$DWELL" scan -q "$LS" > "$T/long-session.out"
+n=$(grep -c '"kind":"new_access"' "$T/long-session.out")
+s=$(grep '"kind":"new_access"' "$T/long-session.out" | grep -o '"sessions":[0-9]*')
+if [ "$n" = 1 ] && [ "$s" = '"sessions":1' ]; then
+	echo "ok identity-long-session-one-report"
+else
+	echo "not ok identity-long-session-one-report: $n new_access alerts ($s)"
+fi
