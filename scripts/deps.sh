@@ -1,8 +1,10 @@
 #!/bin/sh
 # deps.sh - installs what dwell needs on Debian 12, as root:
-#   * the build: gcc, make, pkg-config, zlib (the only library dwell links);
+#   * the build: gcc, make, pkg-config, zlib and SQLite (the libraries dwell links);
 #   * for the tests and benchmarks: python3 (scenario generator), GNU time,
-#     python3-evtx (renders the real .evtx attack files as XML for a test);
+#     python3-evtx (renders the real .evtx attack files as XML for a test),
+#     sqlite3 (the database tests read what dwell wrote), chromium (the HTML
+#     report test), libevtx-utils (the .evtx oracle);
 #   * the peer tools' files we test and measure against, WITHOUT installing
 #     them as services: fail2ban's annotated sample logs (conformance test)
 #     and sshguard's sshg-parser (benchmark) are unpacked from their Debian

@@ -60,8 +60,13 @@ void dw_alertjson_free(struct dw_alertjson *r)
 /* The interned copy of s[0..n), or NULL (too long, too many names, no memory). */
 static const char *intern(const char *s, size_t n)
 {
-	if (n == 0 || n >= ALJ_NAME_MAX || memchr(s, 0, n))
+	if (n == 0 || n >= ALJ_NAME_MAX)
 		return NULL;
+	/* kinds, severities, detectors and evidence keys are identifiers */
+	for (size_t i = 0; i < n; i++)
+		if (!dw_isdigit(s[i]) && !((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') &&
+		    s[i] != '_' && s[i] != '.' && s[i] != '-')
+			return NULL;
 	for (size_t i = 0; i < nnames; i++)
 		if (strncmp(names[i], s, n) == 0 && names[i][n] == 0)
 			return names[i];
@@ -213,6 +218,9 @@ int dw_alertjson_read(struct dw_alertjson *r, const char *p, size_t n, struct dw
 				struct dw_slice sv = str(r, &j, v);
 				char tmp[64];
 				size_t c = DW_MIN(sv.n, sizeof(tmp) - 1);
+				/* cut where a character starts, as the writer would read it back */
+				while (c < sv.n && c > 0 && ((unsigned char)sv.p[c] & 0xc0) == 0x80)
+					c--;
 				memcpy(tmp, sv.p, c);
 				tmp[c] = 0;
 				dw_alert_evidence_str(a, key, tmp);
