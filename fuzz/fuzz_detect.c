@@ -6,8 +6,9 @@
  * storms and access reports all run on attacker-shaped input. Every alert
  * is rendered as JSON and checked (lists within their totals, times in
  * order), and linked into incidents (at most 4, so merges and evictions
- * run) whose JSON and text are rendered at the end. Replayed by fuzz/onefile.c in `make test`; run it with
- * `make fuzz-run T=detect SECS=300`.
+ * run) whose JSON, text, text report and HTML report are rendered at the
+ * end (hostile names reach every renderer). Replayed by fuzz/onefile.c in
+ * `make test`; run it with `make fuzz-run T=detect SECS=300`.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 #include "../src/core/sb.h"
 #include "../src/detect/detect.h"
 #include "../src/incident/incident.h"
+#include "../src/output/html.h"
+#include "../src/output/report.h"
 #include "../src/parse/parser.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -102,6 +105,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dw_sb_reset(&sb);
 	dw_incidents_json(inc, &sb);
 	dw_incidents_text(inc, &sb, 3);
+	dw_sb_reset(&sb);
+	if (dw_report_text(inc, 0, &sb) != DW_OK)
+		abort();
+	dw_sb_reset(&sb);
+	{
+		struct dw_hour h[2] = {{474864, 3, 1, 0}, {474900, 0, 2, 5}};
+		if (dw_html_write(inc, h, 2, "fuzz", "<sub>", &sb) != DW_OK)
+			abort();
+	}
 	dw_incidents_free(inc);
 	return 0;
 }
