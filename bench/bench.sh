@@ -93,7 +93,7 @@ if [ -n "$SSHG" ]; then
 fi
 echo
 "$DWELL" scan "$LOG" > "$OUT/alerts.jsonl" 2> "$OUT/summary.txt" || true
-echo "database: $(stat -c %s "$OUT/bench.db" | awk '{printf "%.1f MB", $1/1e6}'), $(sqlite3 "$OUT/bench.db" 'SELECT count(*) FROM alerts') alerts, $(sqlite3 "$OUT/bench.db" 'SELECT count(*) FROM events') events of interest, state $(sqlite3 "$OUT/bench.db" 'SELECT length(blob) FROM state' | awk '{printf "%.1f MB", $1/1e6}')"
+echo "database: $(stat -c %s "$OUT/bench.db" | awk '{printf "%.1f MB", $1/1e6}'), $(sqlite3 "$OUT/bench.db" 'SELECT count(*) FROM alerts') final + $(sqlite3 "$OUT/bench.db" 'SELECT count(*) FROM open_alerts') open alerts, $(sqlite3 "$OUT/bench.db" 'SELECT count(*) FROM events') events of interest, state $(sqlite3 "$OUT/bench.db" 'SELECT length(blob) FROM state' | awk '{printf "%.1f MB", $1/1e6}')"
 echo "dwell scan summary:"
 sed 's/^/    /' "$OUT/summary.txt"
 echo "alerts by kind:"

@@ -29,6 +29,9 @@
  * incident cap); the document itself is bounded by sb's cap.
  */
 #include "html.h"
+#include "human.h"
+
+#define DASH "\xe2\x80\x94" /* an em dash: an unknown time */
 
 #include <stdlib.h>
 
@@ -113,23 +116,6 @@ static void esc(struct dw_sb *sb, const char *s)
 		dw_html_esc(sb, s, strlen(s));
 }
 
-/* v with thousands separators: 12,345. */
-static void put_num(struct dw_sb *sb, uint64_t v)
-{
-	char d[24];
-	int n = 0;
-
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n--) {
-		dw_sb_putc(sb, d[n]);
-		if (n && n % 3 == 0)
-			dw_sb_putc(sb, ',');
-	}
-}
-
 /* An axis label: x with k/M/G..., at most one decimal ("2.5k", "0.5", "300"). */
 static void put_compact(struct dw_sb *sb, double x)
 {
@@ -143,55 +129,6 @@ static void put_compact(struct dw_sb *sb, double x)
 	dw_sb_printf(sb, x != (double)(int64_t)x ? "%.1f" : "%.0f", x);
 	if (u)
 		dw_sb_putc(sb, unit[u]);
-}
-
-/* "2024-03-05 08:36:32" (UTC, whole seconds), or an em dash when unknown. */
-static void put_time(struct dw_sb *sb, int64_t ns)
-{
-	int y, mo, d, h, mi, s;
-
-	if (ns == DW_TS_NONE) {
-		dw_sb_puts(sb, "\xe2\x80\x94");
-		return;
-	}
-	dw_tm_to_civil(ns >= 0 ? ns / DW_NS : -((-ns + DW_NS - 1) / DW_NS), &y, &mo, &d, &h, &mi,
-		       &s);
-	dw_sb_printf(sb, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, s);
-}
-
-/* A duration for a person: "45 s", "58 min 54 s", "3 h 12 min", "9 d 4 h". */
-static void put_dur(struct dw_sb *sb, int64_t secs)
-{
-	if (secs < 0)
-		secs = 0;
-	if (secs < 60)
-		dw_sb_printf(sb, "%lld s", (long long)secs);
-	else if (secs < 3600)
-		dw_sb_printf(sb, "%lld min %lld s", (long long)(secs / 60), (long long)(secs % 60));
-	else if (secs < 86400)
-		dw_sb_printf(sb, "%lld h %lld min", (long long)(secs / 3600),
-			     (long long)(secs % 3600 / 60));
-	else
-		dw_sb_printf(sb, "%lld d %lld h", (long long)(secs / 86400),
-			     (long long)(secs % 86400 / 3600));
-}
-
-/* Bytes in SI units with one decimal: "309.0 MB". */
-static void put_bytes(struct dw_sb *sb, uint64_t v)
-{
-	static const char *const unit[] = {"bytes", "kB", "MB", "GB", "TB", "PB", "EB"};
-	double x = (double)v;
-	int u = 0;
-
-	if (v < 1000) {
-		dw_sb_printf(sb, "%llu bytes", (unsigned long long)v);
-		return;
-	}
-	while (x >= 1000 && u < 6) {
-		x /= 1000;
-		u++;
-	}
-	dw_sb_printf(sb, "%.1f %s", x, unit[u]);
 }
 
 /* ---- incidents ---- */
@@ -293,7 +230,7 @@ static void put_members(struct dw_sb *sb, const char *const *m, size_t n, uint64
 		dw_sb_printf(sb, " <span class=\"more\">+%llu</span>",
 			     (unsigned long long)(total - n));
 	if (n == 0 && total == 0)
-		dw_sb_puts(sb, "\xe2\x80\x94");
+		dw_sb_puts(sb, DASH);
 }
 
 /* The headline sentence of an incident. */
@@ -309,12 +246,12 @@ static void headline(struct dw_sb *sb, const struct dw_incident_view *v)
 		}
 		if (v->first_compromise != DW_TS_NONE) {
 			dw_sb_puts(sb, " at <b>");
-			put_time(sb, v->first_compromise);
+			dw_human_time(sb, v->first_compromise, DASH);
 			dw_sb_puts(sb, " UTC</b>");
 		}
 		if (v->dwell_seconds > 0) {
 			dw_sb_puts(sb, "; the intruder was active for <b>");
-			put_dur(sb, v->dwell_seconds);
+			dw_human_dur(sb, v->dwell_seconds);
 			dw_sb_puts(sb, "</b> after that");
 		}
 		dw_sb_puts(sb, ".");
@@ -330,7 +267,7 @@ static void headline(struct dw_sb *sb, const struct dw_incident_view *v)
 				     v->n_targeted == 1 ? "" : "s");
 		}
 		dw_sb_puts(sb, " (");
-		put_num(sb, v->attempts);
+		dw_human_count(sb, v->attempts);
 		dw_sb_puts(sb, " attempts); no account got in.");
 	}
 	if (v->n_reset) {
@@ -362,10 +299,10 @@ static void facts(struct dw_sb *sb, const struct dw_incident_view *v)
 			dw_sb_puts(sb, "an account (not kept)");
 		dw_sb_puts(sb, "</dd></div>");
 		fact(sb, "Since (first compromise)");
-		put_time(sb, v->first_compromise);
+		dw_human_time(sb, v->first_compromise, DASH);
 		dw_sb_puts(sb, "</dd></div>");
 		fact(sb, "Inside for (dwell)");
-		put_dur(sb, v->dwell_seconds);
+		dw_human_dur(sb, v->dwell_seconds);
 		dw_sb_puts(sb, "</dd></div>");
 	}
 	if (v->n_reset) {
@@ -373,20 +310,20 @@ static void facts(struct dw_sb *sb, const struct dw_incident_view *v)
 		dw_sb_printf(sb, "<span class=\"hot\">%zu</span></dd></div>", v->n_reset);
 	}
 	fact(sb, "Sources");
-	put_num(sb, v->n_sources + v->cut_sources);
+	dw_human_count(sb, v->n_sources + v->cut_sources);
 	dw_sb_puts(sb, " <span class=\"lite\">(");
-	put_num(sb, v->attempts);
+	dw_human_count(sb, v->attempts);
 	dw_sb_puts(sb, " attempts)</span></dd></div>");
 	fact(sb, "Accounts tried");
-	put_num(sb, v->n_targeted);
+	dw_human_count(sb, v->n_targeted);
 	dw_sb_puts(sb, "</dd></div>");
 	if (v->has_bytes_out || v->n_destinations) {
 		fact(sb, "Data out");
 		if (v->has_bytes_out) {
 			dw_sb_puts(sb, "<span title=\"");
-			put_num(sb, v->bytes_out);
+			dw_human_count(sb, v->bytes_out);
 			dw_sb_puts(sb, " bytes\">");
-			put_bytes(sb, v->bytes_out);
+			dw_human_bytes(sb, v->bytes_out);
 			dw_sb_puts(sb, "</span>");
 		} else {
 			dw_sb_puts(sb, "unknown");
@@ -395,18 +332,18 @@ static void facts(struct dw_sb *sb, const struct dw_incident_view *v)
 			     v->n_destinations, v->n_destinations == 1 ? "" : "s");
 	}
 	fact(sb, "First seen");
-	put_time(sb, v->first_seen);
+	dw_human_time(sb, v->first_seen, DASH);
 	dw_sb_puts(sb, "</dd></div>");
 	fact(sb, "Last seen");
-	put_time(sb, v->last_seen);
+	dw_human_time(sb, v->last_seen, DASH);
 	dw_sb_puts(sb, "</dd></div>");
 	if (!v->intrusion && v->first_seen != DW_TS_NONE && v->last_seen != DW_TS_NONE) {
 		fact(sb, "Lasted");
-		put_dur(sb, (v->last_seen - v->first_seen) / DW_NS);
+		dw_human_dur(sb, (v->last_seen - v->first_seen) / DW_NS);
 		dw_sb_puts(sb, "</dd></div>");
 	}
 	fact(sb, "Alerts");
-	put_num(sb, v->alerts);
+	dw_human_count(sb, v->alerts);
 	dw_sb_puts(sb, "</dd></div></dl>\n");
 }
 
@@ -427,7 +364,7 @@ static void reset_table(struct dw_sb *sb, const struct dw_incident_view *v)
 		dw_sb_printf(
 			sb, "</td><td><span class=\"tag %s\">%s</span></td><td class=\"mono\">",
 			a->flags & DW_INCIDENT_COMPROMISED ? "k-comp" : "k-val", reason(a->flags));
-		put_time(sb, e ? e->time : DW_TS_NONE);
+		dw_human_time(sb, e ? e->time : DW_TS_NONE, DASH);
 		dw_sb_puts(sb, "</td></tr>\n");
 	}
 	dw_sb_puts(sb, "</tbody></table></div>\n");
@@ -474,7 +411,7 @@ static void source_table(struct dw_sb *sb, const struct dw_incident_view *v)
 		dw_sb_puts(sb, "<tr><td class=\"mono\">");
 		esc(sb, s[i]->source);
 		dw_sb_puts(sb, "</td><td class=\"n\">");
-		put_num(sb, s[i]->attempts);
+		dw_human_count(sb, s[i]->attempts);
 		dw_sb_printf(sb,
 			     "</td><td class=\"barc\"><span class=\"hbar\" style=\"width:%.1f%%\">"
 			     "</span></td></tr>\n",
@@ -551,7 +488,7 @@ static void timeline(struct dw_sb *sb, const struct dw_incident_view *v)
 	for (size_t i = 0; i < v->n_timeline; i++) {
 		const struct dw_incident_event *e = &v->timeline[i];
 		dw_sb_puts(sb, "<tr><td class=\"mono nowrap\">");
-		put_time(sb, e->time);
+		dw_human_time(sb, e->time, DASH);
 		dw_sb_printf(sb, "</td><td><span class=\"tag %s\">", kind_class(e->kind));
 		put_kind(sb, e->kind);
 		dw_sb_puts(sb, "</span> <span class=\"det\">");
@@ -584,9 +521,9 @@ static void incident(struct dw_sb *sb, const struct dw_incident_view *v)
 		     "<div class=\"inc-head\"><span class=\"badge b-%s\">%s</span>"
 		     "<h2>Incident #%llu</h2><span class=\"span\">",
 		     lv_class(lv), lv_label(lv), (unsigned long long)v->id);
-	put_time(sb, v->first_seen);
+	dw_human_time(sb, v->first_seen, DASH);
 	dw_sb_puts(sb, " \xe2\x86\x92 ");
-	put_time(sb, v->last_seen);
+	dw_human_time(sb, v->last_seen, DASH);
 	dw_sb_puts(sb,
 		   " UTC</span><a class=\"up\" href=\"#top\">\xe2\x86\x91 Overview</a></div>\n");
 	headline(sb, v);
@@ -605,9 +542,9 @@ static void incident(struct dw_sb *sb, const struct dw_incident_view *v)
 		dw_sb_puts(sb, "<h3>Access after the compromise</h3>\n<p>");
 		if (v->has_bytes_out) {
 			dw_sb_puts(sb, "<b>");
-			put_bytes(sb, v->bytes_out);
+			dw_human_bytes(sb, v->bytes_out);
 			dw_sb_puts(sb, "</b> out (");
-			put_num(sb, v->bytes_out);
+			dw_human_count(sb, v->bytes_out);
 			dw_sb_puts(sb, " bytes)");
 		}
 		dw_sb_printf(sb, "%s%zu destination%s</p>\n", v->has_bytes_out ? "; " : "",
@@ -823,11 +760,11 @@ static void bucket_title(struct dw_sb *sb, const struct chart *c, size_t j)
 	if (c->unit == 1)
 		dw_sb_printf(sb, " %02d:00", h);
 	dw_sb_printf(sb, " UTC, %s: ", c->name);
-	put_num(sb, c->v[0][j]);
+	dw_human_count(sb, c->v[0][j]);
 	dw_sb_puts(sb, " failed, ");
-	put_num(sb, c->v[1][j]);
+	dw_human_count(sb, c->v[1][j]);
 	dw_sb_puts(sb, " successful sign-ins, ");
-	put_num(sb, c->v[2][j]);
+	dw_human_count(sb, c->v[2][j]);
 	dw_sb_puts(sb, " sessions</title>");
 }
 
@@ -869,7 +806,7 @@ static void marks_svg(struct dw_sb *sb, const struct chart *c, const struct mark
 			(unsigned long long)m[i].id, lv_class(m[i].lv),
 			(unsigned long long)m[i].id);
 		dw_sb_puts(sb, m[i].lv == LV_INTRUSION ? "first compromise " : "attack starts ");
-		put_time(sb, m[i].t);
+		dw_human_time(sb, m[i].t, DASH);
 		dw_sb_puts(sb, " UTC</title>");
 		if (m[i].lv == LV_INTRUSION)
 			dw_sb_printf(sb, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>", x,
@@ -911,7 +848,7 @@ static void chart_svg(struct dw_sb *sb, const struct chart *c, const struct mark
 			     "rx=\"2\"/><text class=\"ln\" x=\"16\" y=\"%d\">%s</text>"
 			     "<text class=\"lt\" x=\"16\" y=\"%d\">",
 			     lane_cls[l], top + 3, top + 12, lane_name[l], top + 30);
-		put_num(sb, c->tot[l]);
+		dw_human_count(sb, c->tot[l]);
 		dw_sb_puts(sb, " total</text>");
 		dw_sb_printf(sb,
 			     "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>"
@@ -1129,7 +1066,7 @@ static void verdict(struct dw_sb *sb, const struct totals *t)
 			     t->intrusions, t->intrusions == 1 ? "" : "s");
 		dw_sb_printf(sb, "%zu account%s must be reset now; the longest stay inside lasted ",
 			     t->resets, t->resets == 1 ? "" : "s");
-		put_dur(sb, t->dwell_max);
+		dw_human_dur(sb, t->dwell_max);
 		dw_sb_puts(sb, ".</div>\n");
 	} else if (t->resets) {
 		dw_sb_printf(sb,
@@ -1159,9 +1096,9 @@ static void cards(struct dw_sb *sb, const struct totals *t)
 		     t->resets ? " hot" : "", t->resets);
 	dw_sb_puts(sb, "<div class=\"stat\"><b>");
 	if (t->dwell_max > 0)
-		put_dur(sb, t->dwell_max);
+		dw_human_dur(sb, t->dwell_max);
 	else
-		dw_sb_puts(sb, "\xe2\x80\x94");
+		dw_sb_puts(sb, DASH);
 	dw_sb_puts(sb, "</b><span>longest dwell");
 	if (t->dwell_max > 0)
 		dw_sb_printf(sb, " (<a href=\"#incident-%llu\">#%llu</a>)",
@@ -1169,7 +1106,7 @@ static void cards(struct dw_sb *sb, const struct totals *t)
 	dw_sb_printf(sb, "</span></div><div class=\"stat\"><b>%zu</b><span>incidents</span></div>",
 		     t->n);
 	dw_sb_puts(sb, "<div class=\"stat\"><b>");
-	put_num(sb, t->attempts);
+	dw_human_count(sb, t->attempts);
 	dw_sb_printf(sb, "</b><span>attempts from %zu sources</span></div></div>\n", t->sources);
 }
 
@@ -1205,12 +1142,12 @@ static void reset_now(struct dw_incidents *b, struct dw_sb *sb, const struct tot
 				     reason(a->flags), (unsigned long long)v.id,
 				     (unsigned long long)v.id, lv_class(level(&v)),
 				     lv_label(level(&v)));
-			put_time(sb, e ? e->time : DW_TS_NONE);
+			dw_human_time(sb, e ? e->time : DW_TS_NONE, DASH);
 			dw_sb_puts(sb, "</td><td class=\"mono\">");
 			if (e)
 				put_members(sb, e->sources, e->n_sources, e->sources_total);
 			else
-				dw_sb_puts(sb, "\xe2\x80\x94");
+				dw_sb_puts(sb, DASH);
 			dw_sb_puts(sb, "</td></tr>\n");
 		}
 	}
@@ -1244,9 +1181,9 @@ static void overview(struct dw_incidents *b, struct dw_sb *sb)
 			     "class=\"badge b-%s\">%s</span></td><td class=\"mono nowrap\">",
 			     (unsigned long long)v.id, (unsigned long long)v.id,
 			     lv_class(level(&v)), lv_label(level(&v)));
-		put_time(sb, v.first_seen);
+		dw_human_time(sb, v.first_seen, DASH);
 		dw_sb_puts(sb, "</td><td class=\"mono nowrap\">");
-		put_time(sb, v.last_seen);
+		dw_human_time(sb, v.last_seen, DASH);
 		dw_sb_puts(sb, "</td><td>");
 		if (v.n_compromised)
 			put_names(sb, &v, DW_INCIDENT_COMPROMISED, 3);
@@ -1254,18 +1191,18 @@ static void overview(struct dw_incidents *b, struct dw_sb *sb)
 			dw_sb_puts(sb, "<span class=\"none\">nobody</span>");
 		dw_sb_puts(sb, "</td><td class=\"n nowrap\">");
 		if (v.intrusion && v.dwell_seconds > 0)
-			put_dur(sb, v.dwell_seconds);
+			dw_human_dur(sb, v.dwell_seconds);
 		else
 			dw_sb_puts(sb, "<span class=\"none\">\xe2\x80\x94</span>");
 		dw_sb_printf(sb, "</td><td class=\"n\">%s%zu%s</td><td class=\"n\">",
 			     v.n_reset ? "<b>" : "", v.n_reset, v.n_reset ? "</b>" : "");
-		put_num(sb, v.n_sources + v.cut_sources);
+		dw_human_count(sb, v.n_sources + v.cut_sources);
 		dw_sb_puts(sb, "</td><td class=\"n\">");
-		put_num(sb, v.attempts);
+		dw_human_count(sb, v.attempts);
 		dw_sb_puts(sb, "</td><td class=\"n\">");
-		put_num(sb, v.n_targeted);
+		dw_human_count(sb, v.n_targeted);
 		dw_sb_puts(sb, "</td><td class=\"n\">");
-		put_num(sb, v.alerts);
+		dw_human_count(sb, v.alerts);
 		dw_sb_puts(sb, "</td></tr>\n");
 	}
 	dw_sb_puts(sb, "</tbody></table></section>\n");

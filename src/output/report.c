@@ -24,6 +24,7 @@
 
 #include "../core/tm.h"
 #include "html.h"
+#include "human.h"
 
 #define WIDTH 78
 #define COL_MAX 40
@@ -64,67 +65,6 @@ static void pad(struct dw_sb *sb, size_t n)
 {
 	while (n--)
 		dw_sb_putc(sb, ' ');
-}
-
-static void put_num(struct dw_sb *sb, uint64_t v)
-{
-	char d[24];
-	int n = 0;
-
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n--) {
-		dw_sb_putc(sb, d[n]);
-		if (n && n % 3 == 0)
-			dw_sb_putc(sb, ',');
-	}
-}
-
-static void put_time(struct dw_sb *sb, int64_t ns)
-{
-	int y, mo, d, h, mi, s;
-
-	if (ns == DW_TS_NONE) {
-		dw_sb_puts(sb, "-");
-		return;
-	}
-	dw_tm_to_civil(ns >= 0 ? ns / DW_NS : -((-ns + DW_NS - 1) / DW_NS), &y, &mo, &d, &h, &mi,
-		       &s);
-	dw_sb_printf(sb, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, s);
-}
-
-static void put_dur(struct dw_sb *sb, int64_t secs)
-{
-	if (secs < 0)
-		secs = 0;
-	if (secs < 60)
-		dw_sb_printf(sb, "%lld s", (long long)secs);
-	else if (secs < 3600)
-		dw_sb_printf(sb, "%lld min %lld s", (long long)(secs / 60), (long long)(secs % 60));
-	else if (secs < 86400)
-		dw_sb_printf(sb, "%lld h %lld min", (long long)(secs / 3600),
-			     (long long)(secs % 3600 / 60));
-	else
-		dw_sb_printf(sb, "%lld d %lld h", (long long)(secs / 86400),
-			     (long long)(secs % 86400 / 3600));
-}
-
-static void put_bytes(struct dw_sb *sb, uint64_t v)
-{
-	static const char *const unit[] = {"bytes", "kB", "MB", "GB", "TB", "PB", "EB"};
-	double x = (double)v;
-	int u = 0;
-
-	while (x >= 1000 && u < 6) {
-		x /= 1000;
-		u++;
-	}
-	if (u == 0)
-		dw_sb_printf(sb, "%llu bytes", (unsigned long long)v);
-	else
-		dw_sb_printf(sb, "%.1f %s", x, unit[u]);
 }
 
 static const char *reason(unsigned flags)
@@ -337,12 +277,12 @@ static void headline(struct dw_sb *sb, const struct dw_incident_view *v)
 		}
 		if (v->first_compromise != DW_TS_NONE) {
 			dw_sb_puts(&s, " at ");
-			put_time(&s, v->first_compromise);
+			dw_human_time(&s, v->first_compromise, "-");
 			dw_sb_puts(&s, " UTC");
 		}
 		if (v->dwell_seconds > 0) {
 			dw_sb_puts(&s, "; the intruder was active for ");
-			put_dur(&s, v->dwell_seconds);
+			dw_human_dur(&s, v->dwell_seconds);
 			dw_sb_puts(&s, " after that");
 		}
 		dw_sb_puts(&s, ".");
@@ -357,7 +297,7 @@ static void headline(struct dw_sb *sb, const struct dw_incident_view *v)
 			dw_sb_printf(&s, " on %zu account%s", v->n_targeted,
 				     v->n_targeted == 1 ? "" : "s");
 		dw_sb_puts(&s, " (");
-		put_num(&s, v->attempts);
+		dw_human_count(&s, v->attempts);
 		dw_sb_puts(&s, " attempts); no account got in.");
 	}
 	if (v->n_reset) {
@@ -384,10 +324,10 @@ static void facts(struct dw_sb *sb, const struct dw_incident_view *v)
 			dw_sb_puts(sb, "an account (not kept)");
 		dw_sb_putc(sb, '\n');
 		fact(sb, "Since");
-		put_time(sb, v->first_compromise);
+		dw_human_time(sb, v->first_compromise, "-");
 		dw_sb_puts(sb, v->first_compromise != DW_TS_NONE ? " (first compromise)\n" : "\n");
 		fact(sb, "Inside for");
-		put_dur(sb, v->dwell_seconds);
+		dw_human_dur(sb, v->dwell_seconds);
 		dw_sb_printf(sb, " (%lld s)\n", (long long)v->dwell_seconds);
 	}
 	if (v->n_reset) {
@@ -395,20 +335,20 @@ static void facts(struct dw_sb *sb, const struct dw_incident_view *v)
 		dw_sb_printf(sb, "%zu\n", v->n_reset);
 	}
 	fact(sb, "Sources");
-	put_num(sb, v->n_sources + v->cut_sources);
+	dw_human_count(sb, v->n_sources + v->cut_sources);
 	dw_sb_puts(sb, " (");
-	put_num(sb, v->attempts);
+	dw_human_count(sb, v->attempts);
 	dw_sb_puts(sb, " attempts)\n");
 	fact(sb, "Accounts tried");
-	put_num(sb, v->n_targeted);
+	dw_human_count(sb, v->n_targeted);
 	dw_sb_putc(sb, '\n');
 	if (v->has_bytes_out || v->n_destinations) {
 		fact(sb, "Data out");
 		if (v->has_bytes_out) {
-			put_bytes(sb, v->bytes_out);
+			dw_human_bytes(sb, v->bytes_out);
 			if (v->bytes_out >= 1000) {
 				dw_sb_puts(sb, " (");
-				put_num(sb, v->bytes_out);
+				dw_human_count(sb, v->bytes_out);
 				dw_sb_puts(sb, " bytes)");
 			}
 		} else {
@@ -418,18 +358,18 @@ static void facts(struct dw_sb *sb, const struct dw_incident_view *v)
 			     v->n_destinations == 1 ? "" : "s");
 	}
 	fact(sb, "First seen");
-	put_time(sb, v->first_seen);
+	dw_human_time(sb, v->first_seen, "-");
 	dw_sb_putc(sb, '\n');
 	fact(sb, "Last seen");
-	put_time(sb, v->last_seen);
+	dw_human_time(sb, v->last_seen, "-");
 	dw_sb_putc(sb, '\n');
 	if (!v->intrusion && v->first_seen != DW_TS_NONE && v->last_seen != DW_TS_NONE) {
 		fact(sb, "Lasted");
-		put_dur(sb, (v->last_seen - v->first_seen) / DW_NS);
+		dw_human_dur(sb, (v->last_seen - v->first_seen) / DW_NS);
 		dw_sb_putc(sb, '\n');
 	}
 	fact(sb, "Alerts");
-	put_num(sb, v->alerts);
+	dw_human_count(sb, v->alerts);
 	dw_sb_putc(sb, '\n');
 }
 
@@ -455,7 +395,7 @@ static void reset_table(struct dw_sb *sb, const struct dw_incident_view *v)
 			txt(&t.cell, a->user);
 			tab_cell(&t);
 			tab_s(&t, reason(a->flags));
-			put_time(&t.cell, e ? e->time : DW_TS_NONE);
+			dw_human_time(&t.cell, e ? e->time : DW_TS_NONE, "-");
 			tab_cell(&t);
 			tab_row_end(&t);
 		}
@@ -493,7 +433,7 @@ static void source_table(struct dw_sb *sb, const struct dw_incident_view *v)
 		for (size_t i = 0; i < n; i++) {
 			txt(&t.cell, s[i]->source);
 			tab_cell(&t);
-			put_num(&t.cell, s[i]->attempts);
+			dw_human_count(&t.cell, s[i]->attempts);
 			tab_cell(&t);
 			tab_row_end(&t);
 		}
@@ -527,7 +467,7 @@ static void timeline(struct dw_sb *sb, const struct dw_incident_view *v)
 	for (size_t i = 0; i < v->n_timeline; i++) {
 		const struct dw_incident_event *e = &v->timeline[i];
 		dw_sb_puts(sb, "  ");
-		put_time(sb, e->time);
+		dw_human_time(sb, e->time, "-");
 		dw_sb_puts(sb, "  ");
 		for (const char *k = e->kind; *k; k++)
 			dw_sb_putc(sb, *k == '_' ? ' ' : *k);
@@ -634,7 +574,7 @@ static void overview(struct dw_incidents *b, struct dw_sb *sb)
 					tab_s(&t, reason(v.accounts[k].flags));
 					dw_sb_printf(&t.cell, "#%llu", (unsigned long long)v.id);
 					tab_cell(&t);
-					put_time(&t.cell, e ? e->time : DW_TS_NONE);
+					dw_human_time(&t.cell, e ? e->time : DW_TS_NONE, "-");
 					tab_cell(&t);
 					tab_row_end(&t);
 				}
@@ -661,18 +601,18 @@ static void overview(struct dw_incidents *b, struct dw_sb *sb)
 			dw_sb_printf(&t.cell, "%llu", (unsigned long long)v.id);
 			tab_cell(&t);
 			tab_s(&t, v.status);
-			put_time(&t.cell, v.first_seen);
+			dw_human_time(&t.cell, v.first_seen, "-");
 			tab_cell(&t);
 			if (v.intrusion && v.dwell_seconds > 0)
-				put_dur(&t.cell, v.dwell_seconds);
+				dw_human_dur(&t.cell, v.dwell_seconds);
 			else
 				dw_sb_puts(&t.cell, "-");
 			tab_cell(&t);
 			dw_sb_printf(&t.cell, "%zu", v.n_reset);
 			tab_cell(&t);
-			put_num(&t.cell, v.n_sources + v.cut_sources);
+			dw_human_count(&t.cell, v.n_sources + v.cut_sources);
 			tab_cell(&t);
-			put_num(&t.cell, v.attempts);
+			dw_human_count(&t.cell, v.attempts);
 			tab_cell(&t);
 			tab_row_end(&t);
 		}
