@@ -417,6 +417,24 @@ fail:
 	return rc;
 }
 
+/* The next line of p[0..*n) (without its '\n') into *line; advances p and n. 0 at the end. */
+static int next_line(const char **p, size_t *n, struct dw_slice *line)
+{
+	const char *nl;
+	size_t len;
+
+	if (*n == 0)
+		return 0;
+	nl = memchr(*p, '\n', *n);
+	len = nl ? (size_t)(nl - *p) : *n;
+	line->p = *p;
+	line->n = len;
+	len += nl ? 1 : 0;
+	*p += len;
+	*n -= len;
+	return 1;
+}
+
 /* kind, first_seen and last_seen of an alert's JSON, for the columns. */
 static void alert_cols(struct dw_store *s, const char *p, size_t n, struct dw_slice *kind,
 		       struct dw_slice *fs, struct dw_slice *ls)
@@ -449,26 +467,23 @@ static int put_alerts(struct dw_store *s, const char *table, const char *p, size
 				   " VALUES(?1, ?2, ?3, ?4, ?5)", table);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return DW_EIO;
-	while (n > 0 && rc == DW_OK) {
-		const char *nl = memchr(p, '\n', n);
-		size_t len = nl ? (size_t)(nl - p) : n;
+	struct dw_slice line;
+
+	while (rc == DW_OK && next_line(&p, &n, &line)) {
 		struct dw_slice k, fs, ls;
 
-		if (len > 0) {
-			alert_cols(s, p, len, &k, &fs, &ls);
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, s->scan);
-			sqlite3_bind_text(st, 2, k.p, (int)k.n, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 3, fs.p, (int)fs.n, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 4, ls.p, (int)ls.n, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 5, p, (int)len, SQLITE_TRANSIENT);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				rc = DW_EIO;
-			(*count)++;
-		}
-		len += nl ? 1 : 0;
-		p += len;
-		n -= len;
+		if (line.n == 0)
+			continue;
+		alert_cols(s, line.p, line.n, &k, &fs, &ls);
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, s->scan);
+		sqlite3_bind_text(st, 2, k.p, (int)k.n, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, fs.p, (int)fs.n, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, ls.p, (int)ls.n, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 5, line.p, (int)line.n, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = DW_EIO;
+		(*count)++;
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -586,18 +601,16 @@ int dw_store_put_incidents(struct dw_store *s, const char *p, size_t n, char *er
 	static const char *const keys[] = {"id", "status", "first_seen", "last_seen",
 					   "dwell_seconds", "accounts_to_reset"};
 	sqlite3_stmt *st = NULL;
+	struct dw_slice line;
 	struct dw_json j;
 
 	if (exec(s, "BEGIN IMMEDIATE") != DW_OK || exec(s, "DELETE FROM incidents") != DW_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT INTO incidents VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto fail;
-	while (n > 0) {
-		const char *nl = memchr(p, '\n', n);
-		size_t len = nl ? (size_t)(nl - p) : n;
-
+	while (next_line(&p, &n, &line)) {
 		dw_json_init(&j, s->toks, TOKS);
-		if (len > 0 && dw_json_parse(&j, p, len) == DW_OK) {
+		if (line.n > 0 && dw_json_parse(&j, line.p, line.n) == DW_OK) {
 			sqlite3_reset(st);
 			for (int k = 0; k < 6; k++) {
 				int t = dw_json_get(&j, 0, keys[k]);
@@ -610,20 +623,15 @@ int dw_store_put_incidents(struct dw_store *s, const char *p, size_t n, char *er
 				else
 					sqlite3_bind_null(st, k + 1);
 			}
-			sqlite3_bind_text(st, 7, p, (int)len, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 7, line.p, (int)line.n, SQLITE_TRANSIENT);
 			if (sqlite3_step(st) != SQLITE_DONE)
 				goto fail;
 		}
-		len += nl ? 1 : 0;
-		p += len;
-		n -= len;
 	}
 	sqlite3_finalize(st);
-	if (exec(s, "COMMIT") != DW_OK) {
-		exec(s, "ROLLBACK");
-		say(err, errsz, "writing the database failed: %s%s", sqlite3_errmsg(s->db), NULL);
-		return DW_EIO;
-	}
+	st = NULL;
+	if (exec(s, "COMMIT") != DW_OK)
+		goto fail;
 	return DW_OK;
 fail:
 	say(err, errsz, "writing the database failed: %s%s", sqlite3_errmsg(s->db), NULL);
