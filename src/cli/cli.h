@@ -192,6 +192,8 @@ int dw_cli_write_html(const char *path, struct dw_incidents *b, const struct dw_
 int dw_cli_incidents(const struct dw_cli_opts *o);
 int dw_cli_report(const struct dw_cli_opts *o);
 
+/* An incident evicted at the cap: its JSON line appended to the struct dw_sb ctx. */
+void dw_session_keep_line(void *ctx, const char *line, size_t n);
 /* Rebuilds incidents from every alert the store holds (bad: lines not read back). */
 int dw_session_incidents(struct dw_store *st, struct dw_incidents *b, uint64_t *bad) DW_WUR;
 

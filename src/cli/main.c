@@ -109,6 +109,7 @@ struct run {
 	uint64_t nev;
 	uint64_t rotations;             /* follow: rotations + truncations seen */
 	struct dw_sb evbuf;
+	struct dw_sb evicted;           /* incidents evicted at the cap, as JSON lines */
 	FILE *out;
 	int out_failed;
 	int db_failed;
@@ -139,6 +140,7 @@ static int write_incidents(struct run *r, const char *path)
 		return -1;
 	}
 	dw_sb_init(&sb, (size_t)1 << 30);
+	dw_sb_put(&sb, r->evicted.p, r->evicted.n); /* the first ids */
 	dw_incidents_json(r->incidents, &sb);
 	if (dw_sb_flush(&sb, f) != DW_OK || fclose(f) != 0) {
 		fprintf(stderr, "dwell: writing %s failed: %s\n", path, strerror(errno));
@@ -214,8 +216,10 @@ static int finish_scan(struct run *r)
 		if (r->db_failed || dw_session_checkpoint(r->sess, 1, r->jsonl) != DW_OK)
 			return -1;
 		/* what the database holds now, earlier runs included */
-		if (dw_incidents_new(&b, DW_CLI_INCIDENTS_MAX) != DW_OK ||
-		    dw_session_incidents(dw_session_store(r->sess), b, NULL) != DW_OK) {
+		dw_sb_reset(&r->evicted);
+		if (dw_incidents_new(&b, DW_CLI_INCIDENTS_MAX) == DW_OK)
+			dw_incidents_on_evict(b, dw_session_keep_line, &r->evicted);
+		if (!b || dw_session_incidents(dw_session_store(r->sess), b, NULL) != DW_OK) {
 			fprintf(stderr, "dwell: database: cannot read the incidents back\n");
 			dw_incidents_free(b);
 			return -1;
@@ -415,6 +419,7 @@ static int run_pipeline(struct dw_cli_opts *o)
 	pg.t0 = now_s();
 	pg.next = pg.t0 + 0.5;
 	dw_sb_init(&r.evbuf, (size_t)1 << 24);
+	dw_sb_init(&r.evicted, (size_t)1 << 31);
 	if (o->output) {
 		r.out = fopen(o->output, "w");
 		if (!r.out) {
@@ -443,6 +448,8 @@ static int run_pipeline(struct dw_cli_opts *o)
 	     (dw_incidents_new(&r.incidents, DW_CLI_INCIDENTS_MAX) != DW_OK ||
 	      dw_detect_new(&r.detect, cfg, (struct dw_alert_sink){on_alert, &r}) != DW_OK)))
 		goto nomem;
+	if (r.incidents)
+		dw_incidents_on_evict(r.incidents, dw_session_keep_line, &r.evicted);
 	for (size_t i = 0; i < o->npaths; i++)
 		if (dw_reader_add(g_reader, o->paths[i]) != DW_OK)
 			goto nomem;
@@ -556,6 +563,7 @@ done:
 	dw_jsonl_free(&r.alerts);
 	dw_incidents_free(r.incidents);
 	dw_sb_free(&r.evbuf);
+	dw_sb_free(&r.evicted);
 	if (r.out && r.out != stdout)
 		fclose(r.out);
 	return status;

@@ -45,8 +45,13 @@ int dw_cli_write_html(const char *path, struct dw_incidents *b, const struct dw_
 	return rc;
 }
 
-/* Opens the database and rebuilds its incidents. Returns 0, or the exit status. */
-static int load(const struct dw_cli_opts *o, struct dw_store **st, struct dw_incidents **b)
+/*
+ * Opens the database and rebuilds its incidents; the JSON lines of those
+ * evicted at the cap go to evicted when it is not NULL. Returns 0, or the
+ * exit status.
+ */
+static int load(const struct dw_cli_opts *o, struct dw_store **st, struct dw_incidents **b,
+		struct dw_sb *evicted)
 {
 	char err[512];
 	uint64_t bad = 0;
@@ -65,6 +70,8 @@ static int load(const struct dw_cli_opts *o, struct dw_store **st, struct dw_inc
 		fprintf(stderr, "dwell: out of memory\n");
 		return 1;
 	}
+	if (evicted)
+		dw_incidents_on_evict(*b, dw_session_keep_line, evicted);
 	if (dw_session_incidents(*st, *b, &bad) != DW_OK) {
 		fprintf(stderr, "dwell: database %s: cannot read its alerts\n", o->db);
 		return 1;
@@ -89,9 +96,10 @@ int dw_cli_incidents(const struct dw_cli_opts *o)
 	struct dw_store *st;
 	struct dw_incidents *b;
 	struct dw_sb sb;
-	int rc = load(o, &st, &b);
+	int rc;
 
 	dw_sb_init(&sb, (size_t)1 << 31);
+	rc = load(o, &st, &b, &sb); /* with --json, incidents evicted at the cap come first */
 	if (rc == 0) {
 		if (o->json)
 			dw_incidents_json(b, &sb);
@@ -99,6 +107,11 @@ int dw_cli_incidents(const struct dw_cli_opts *o)
 			dw_sb_puts(&sb, "no incidents\n");
 		else
 			dw_incidents_text(b, &sb, SIZE_MAX);
+		if (!o->json && dw_incidents_stats(b)->evicted)
+			dw_sb_printf(&sb, "(%llu earlier incidents left the %d kept in memory: "
+					  "dwell incidents --json lists them all)\n",
+				     (unsigned long long)dw_incidents_stats(b)->evicted,
+				     DW_CLI_INCIDENTS_MAX);
 		rc = put(&sb, stdout);
 	}
 	dw_sb_free(&sb);
@@ -112,7 +125,7 @@ int dw_cli_report(const struct dw_cli_opts *o)
 	struct dw_store *st;
 	struct dw_incidents *b;
 	struct dw_sb sb;
-	int rc = load(o, &st, &b);
+	int rc = load(o, &st, &b, NULL);
 
 	dw_sb_init(&sb, (size_t)1 << 31);
 	if (rc == 0 && o->html) {

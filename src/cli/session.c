@@ -152,6 +152,11 @@ static void rebuild_one(void *ctx, const char *json, size_t n)
 	dw_alert_free(&a);
 }
 
+void dw_session_keep_line(void *ctx, const char *line, size_t n)
+{
+	dw_sb_put(ctx, line, n);
+}
+
 int dw_session_incidents(struct dw_store *st, struct dw_incidents *b, uint64_t *bad)
 {
 	struct rebuild rb = {.b = b};
@@ -481,8 +486,11 @@ static int checkpoint(struct dw_session *s, int final, struct dw_alert_sink prin
 		struct dw_sb lines;
 		dw_sb_init(&lines, (size_t)1 << 31);
 		rc = dw_incidents_new(&b, DW_CLI_INCIDENTS_MAX);
-		if (rc == DW_OK)
+		if (rc == DW_OK) {
+			/* incidents evicted at the cap keep their lines (and the first ids) */
+			dw_incidents_on_evict(b, dw_session_keep_line, &lines);
 			rc = dw_session_incidents(s->st, b, NULL);
+		}
 		if (rc == DW_OK) {
 			dw_incidents_json(b, &lines);
 			rc = dw_store_put_incidents(s->st, lines.p ? lines.p : "", lines.n, s->err,
