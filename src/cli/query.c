@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../output/html.h"
+#include "../core/tm.h"
 #include "../output/report.h"
 #include "../store/store.h"
 #include "cli.h"
@@ -120,6 +121,57 @@ int dw_cli_incidents(const struct dw_cli_opts *o)
 	return rc;
 }
 
+struct evctx {
+	struct dw_sb *sb;
+	size_t n;
+};
+
+/* One event of interest as a line: time, action, source, detail, record. */
+static void put_event(void *ctx, const struct dw_store_event *e)
+{
+	struct evctx *c = ctx;
+	char tb[DW_TM_BUFSZ];
+
+	dw_tm_format(e->ts, 0, tb);
+	dw_sb_printf(c->sb, "    %s  %-14s %-16s %-40.80s %s:%llu\n", tb, e->action ? e->action : "",
+		     e->source ? e->source : "", e->detail ? e->detail : "", e->file ? e->file : "",
+		     (unsigned long long)e->line);
+	c->n++;
+}
+
+/*
+ * What the database kept of the accounts to reset of incident id: their
+ * logins, sessions, share accesses and explicit-credential uses after an
+ * alert named them, at most EV_SHOW each (the text report's last section).
+ */
+#define EV_SHOW 50
+static int put_events(struct dw_store *st, struct dw_incidents *b, uint64_t id, struct dw_sb *sb)
+{
+	struct dw_incident_view v;
+	struct evctx c = {sb, 0};
+	size_t i;
+
+	if (dw_incidents_find(b, id, &i) != DW_OK || dw_incidents_view(b, i, &v) != DW_OK)
+		return DW_ENOENT;
+	dw_sb_puts(sb, "\nEVENTS OF INTEREST (kept in the database: what the accounts to reset did "
+		       "after an alert named them)\n");
+	for (size_t k = 0; k < v.n_accounts; k++) {
+		const struct dw_incident_account *a = &v.accounts[k];
+		size_t before = c.n;
+		if (!(a->flags & (DW_INCIDENT_COMPROMISED | DW_INCIDENT_VALIDATED)))
+			continue;
+		dw_sb_printf(sb, "  %.100s\n", a->user); /* already a normalised key */
+		if (dw_store_events(st, a->user, NULL, EV_SHOW, put_event, &c) != DW_OK)
+			return DW_EIO;
+		if (c.n == before)
+			dw_sb_puts(sb, "    (none kept)\n");
+		else if (c.n - before == EV_SHOW)
+			dw_sb_printf(sb, "    (the first %d; the events table holds the rest)\n",
+				     EV_SHOW);
+	}
+	return DW_OK;
+}
+
 int dw_cli_report(const struct dw_cli_opts *o)
 {
 	struct dw_store *st;
@@ -152,6 +204,9 @@ int dw_cli_report(const struct dw_cli_opts *o)
 			rc = 1;
 		} else if (r != DW_OK) {
 			fprintf(stderr, "dwell: out of memory\n");
+			rc = 1;
+		} else if (o->incident_id && put_events(st, b, o->incident_id, &sb) != DW_OK) {
+			fprintf(stderr, "dwell: database %s: cannot read its events\n", o->db);
 			rc = 1;
 		} else {
 			rc = put(&sb, stdout);

@@ -155,6 +155,13 @@ else ok "chain-three-runs ($(wc -l < "$T/cc.got") alerts)"; fi
 r=$(python3 tests/gen/gen_chain.py --check "$T/cc.truth.json" "$T/cc.inc" "$T/cc.got" --tag db-chain-truth)
 case $r in ok*) echo "$r";; *) echo "not ok db-chain-truth: $r" | head -c 600; echo;; esac
 
+# the report of that incident shows what the database kept of the account:
+# the compromising gateway login first, with its log record
+"$DWELL" report --db "$T/cc.db" 1 > "$T/cc.report"
+check chain-report-events grep -q '^  awhite$' "$T/cc.report"
+check chain-report-first-event test "$(grep -A2 '^EVENTS OF INTEREST' "$T/cc.report" | sed -n 3p | awk '{print $1, $2}')" = \
+	"$(python3 -c "import json; print(json.load(open('$T/cc.truth.json'))['incidents'][0]['first_compromise'], 'session_start')")"
+
 # a scan with --db prints what one without prints
 "$DWELL" scan -q -y 2024 --db "$T/same.db" "$T/mix.log" > "$T/same.out"
 check stdout-same-as-without-db cmp -s "$T/same.out" "$T/mix.all"
