@@ -167,6 +167,19 @@ int dw_session_open(struct dw_session **out, const char *path, struct dw_detect 
 void dw_session_free(struct dw_session *s);
 /* 1: an earlier run fed e already (drop it); 0: feed it to the detectors. */
 int dw_session_event(struct dw_session *s, const struct dw_event *e);
+/*
+ * The single parser of this run takes the sshd connection state the last
+ * run left (if any). Returns DW_OK or an error (printed; free the parser).
+ */
+int dw_session_parser(struct dw_session *s, struct dw_parser *p) DW_WUR;
+/* 1 if the last run left sshd connection state that no parser has taken yet. */
+int dw_session_parser_pending(const struct dw_session *s);
+/*
+ * The end of the input, before the parser's flush: the state the next run
+ * goes on from is the detectors' now plus the parser's open connections;
+ * what the flush then finds is open. Returns DW_OK or DW_ENOMEM (printed).
+ */
+int dw_session_seam(struct dw_session *s, const struct dw_parser *p) DW_WUR;
 /* Follow mode: a path was rotated or truncated: identify the inputs again at their next event. */
 void dw_session_rotated(struct dw_session *s);
 /* An alert the detectors emitted (borrowed): kept for the next checkpoint. */

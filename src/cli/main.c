@@ -393,6 +393,9 @@ static void run_sequential(struct run *r, struct progress *pg, int *open_failed)
 		if ((++n & 0xffff) == 0)
 			on_tick(pg);
 	}
+	/* with --db, the next run goes on from here, the connections still open included */
+	if (r->sess && dw_session_seam(r->sess, r->parser) != DW_OK)
+		r->db_failed = 1;
 	dw_parser_flush(r->parser);
 }
 
@@ -495,6 +498,23 @@ static int run_pipeline(struct dw_cli_opts *o)
 			}
 		evtx_lister = g_reader;
 		g_reader = text;
+	}
+	if (r.sess && r.parser && dw_session_parser(r.sess, r.parser) != DW_OK) {
+		status = 1;
+		goto done;
+	}
+	if (r.sess && dw_session_parser_pending(r.sess)) {
+		/* logs merged by time: the last run's open sshd connections end here */
+		struct dw_parser *tmp = NULL;
+		if (dw_parser_new(&tmp, &po, on_event, &r) != DW_OK)
+			goto nomem;
+		if (dw_session_parser(r.sess, tmp) != DW_OK) {
+			dw_parser_free(tmp);
+			status = 1;
+			goto done;
+		}
+		dw_parser_flush(tmp);
+		dw_parser_free(tmp);
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

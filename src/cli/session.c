@@ -69,6 +69,11 @@ struct dw_session {
 	uint64_t read, skipped, read_ck, skipped_ck;
 	double last_ck;
 	double every;   /* seconds between checkpoints while scanning */
+	const void *pblob; /* the parser state loaded (in the store's buffer) */
+	size_t pblob_n;
+	struct dw_sb seam; /* state at the end of the input, before the parser's flush */
+	size_t seam_alerts; /* alerts found before it (the rest are open) */
+	int at_seam;
 	int follow;
 	int failed;     /* a write failed outside a checkpoint call: the next one reports it */
 	char err[512];
@@ -189,6 +194,54 @@ static int identify(struct dw_session *s, struct input *in)
 	return rc;
 }
 
+/*
+ * The state blob: the detector's alone (dw_detect_save), or at the end of a
+ * single-stream run SEAM_MAGIC, u64 length + the detector's, u64 length +
+ * the parser's (the sshd connections still open, dw_parser_save).
+ */
+#define SEAM_MAGIC "DWSEAM1\n"
+
+static uint64_t rd64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static void put64(struct dw_sb *sb, uint64_t v)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	dw_sb_put(sb, b, 8);
+}
+
+/* Splits a state blob into the detector's and the parser's parts. DW_EINVAL if damaged. */
+static int split_state(const void *blob, size_t n, const void **det, size_t *dn, const void **par,
+		       size_t *pn)
+{
+	const unsigned char *p = blob;
+	uint64_t a, b;
+
+	*det = blob;
+	*dn = n;
+	*par = NULL;
+	*pn = 0;
+	if (n < 8 || memcmp(p, SEAM_MAGIC, 8) != 0)
+		return DW_OK;
+	if (n < 16 || (a = rd64(p + 8)) > n - 16 || n - 16 - a < 8 ||
+	    (b = rd64(p + 16 + a)) != n - 24 - a)
+		return DW_EINVAL;
+	*det = p + 16;
+	*dn = (size_t)a;
+	*par = p + 24 + a;
+	*pn = (size_t)b;
+	return DW_OK;
+}
+
 static void on_evict_none(void *ctx, const void *key, size_t klen, void *val)
 {
 	(void)ctx, (void)key, (void)klen, (void)val;
@@ -213,6 +266,7 @@ int dw_session_open(struct dw_session **out, const char *path, struct dw_detect 
 	s->every = every;
 	s->last_ck = mono_s();
 	dw_sb_init(&s->alerts, (size_t)1 << 31);
+	dw_sb_init(&s->seam, (size_t)1 << 31);
 	dw_sb_init(&s->evarena, (size_t)1 << 28);
 	if (dw_store_open(&s->st, path, DW_STORE_WRITE, s->err, sizeof(s->err)) != DW_OK) {
 		fprintf(stderr, "dwell: database %s\n", s->err);
@@ -222,7 +276,8 @@ int dw_session_open(struct dw_session **out, const char *path, struct dw_detect 
 		fprintf(stderr, "dwell: database %s: cannot read the detector state\n", path);
 		goto fail;
 	}
-	if (blen && dw_detect_load(d, blob, blen) != DW_OK) {
+	if (blen && (split_state(blob, blen, &blob, &blen, &s->pblob, &s->pblob_n) != DW_OK ||
+		     dw_detect_load(d, blob, blen) != DW_OK)) {
 		fprintf(stderr, "dwell: database %s: its detector state was saved by another dwell "
 				"version or under other thresholds (config, --set); scan with the same "
 				"settings, or into a new database\n", path);
@@ -278,6 +333,7 @@ void dw_session_free(struct dw_session *s)
 	free(s->in);
 	free(s->ev);
 	dw_sb_free(&s->alerts);
+	dw_sb_free(&s->seam);
 	dw_sb_free(&s->evarena);
 	dw_hours_free(s->hours);
 	dw_table_free(s->watch);
@@ -428,6 +484,54 @@ static int open_alerts(struct dw_session *s, const struct dw_sb *blob, struct dw
 	return DW_OK;
 }
 
+int dw_session_parser_pending(const struct dw_session *s)
+{
+	return s->pblob_n != 0;
+}
+
+int dw_session_parser(struct dw_session *s, struct dw_parser *p)
+{
+	int rc;
+
+	if (!s->pblob_n)
+		return DW_OK;
+	rc = dw_parser_load(p, s->pblob, s->pblob_n);
+	s->pblob_n = 0; /* one parser takes it */
+	if (rc != DW_OK)
+		fprintf(stderr, "dwell: database: the saved sshd connection state is damaged\n");
+	return rc;
+}
+
+int dw_session_seam(struct dw_session *s, const struct dw_parser *p)
+{
+	struct dw_sb det;
+	size_t at;
+	int rc;
+
+	dw_sb_init(&det, (size_t)1 << 31);
+	dw_sb_reset(&s->seam);
+	dw_sb_put(&s->seam, SEAM_MAGIC, 8);
+	rc = dw_detect_save(s->d, &det);
+	put64(&s->seam, det.n);
+	dw_sb_put(&s->seam, det.p, det.n);
+	at = s->seam.n;
+	put64(&s->seam, 0);
+	if (rc == DW_OK)
+		rc = dw_parser_save(p, &s->seam);
+	if (rc == DW_OK && !s->seam.toobig) {
+		uint64_t pn = s->seam.n - at - 8;
+		for (int i = 0; i < 8; i++)
+			s->seam.p[at + (size_t)i] = (char)(pn >> (8 * i));
+		s->seam_alerts = s->alerts.n;
+		s->at_seam = 1;
+	} else {
+		rc = DW_ENOMEM;
+		fprintf(stderr, "dwell: out of memory saving the state\n");
+	}
+	dw_sb_free(&det);
+	return rc;
+}
+
 static int checkpoint(struct dw_session *s, int final, struct dw_alert_sink print)
 {
 	struct dw_store_ckpt c;
@@ -440,11 +544,28 @@ static int checkpoint(struct dw_session *s, int final, struct dw_alert_sink prin
 	dw_sb_init(&blob, (size_t)1 << 31);
 	dw_sb_init(&open, (size_t)1 << 31);
 	memset(&c, 0, sizeof(c));
-	if (!marks || dw_detect_save(s->d, &blob) != DW_OK || dw_hours_take(s->hours, &hv, &nh))
-		goto fail;
-	if (with_open && (rc = open_alerts(s, &blob, &open, final ? print
-								 : (struct dw_alert_sink){0})))
-		goto fail;
+	if (final && s->at_seam) {
+		/*
+		 * the state is the seam's; the parser's flush went into the live
+		 * detector after it: flush that too, and what came after the seam
+		 * (printed as it came) is open
+		 */
+		dw_detect_flush(s->d);
+		if (!marks || dw_hours_take(s->hours, &hv, &nh))
+			goto fail;
+		dw_sb_put(&blob, s->seam.p, s->seam.n);
+		dw_sb_put(&open, s->alerts.p + s->seam_alerts, s->alerts.n - s->seam_alerts);
+		s->alerts.n = s->seam_alerts;
+		if (blob.toobig || open.toobig)
+			goto fail;
+	} else {
+		if (!marks || dw_detect_save(s->d, &blob) != DW_OK ||
+		    dw_hours_take(s->hours, &hv, &nh))
+			goto fail;
+		if (with_open && (rc = open_alerts(s, &blob, &open,
+						   final ? print : (struct dw_alert_sink){0})))
+			goto fail;
+	}
 	for (size_t i = 0; i < s->nin; i++)
 		if (s->in[i].id && (s->in[i].upto > s->in[i].skip || final))
 			marks[nm++] = (struct dw_store_mark){s->in[i].id, s->in[i].upto};

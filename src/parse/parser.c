@@ -500,3 +500,13 @@ void dw_parser_flush(struct dw_parser *p)
 {
 	dw_sshd_conn_flush(p->conn);
 }
+
+int dw_parser_save(const struct dw_parser *p, struct dw_sb *sb)
+{
+	return dw_sshd_conn_save(p->conn, sb);
+}
+
+int dw_parser_load(struct dw_parser *p, const void *blob, size_t n)
+{
+	return dw_sshd_conn_load(p->conn, blob, n);
+}

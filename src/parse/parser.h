@@ -110,4 +110,13 @@ const char *dw_unparsed_name(int reason);
 /* Test hook: 1 if the SIMD and scalar control-byte scans disagree on p[0..n). */
 int dw_parser_ctl_check(const char *p, size_t n);
 
+/*
+ * What lines still to come may complete (the sshd connections' held and open
+ * attempts), appended to sb so that the next run can go on (--db). Returns
+ * DW_OK or DW_ENOMEM.
+ */
+int dw_parser_save(const struct dw_parser *p, struct dw_sb *sb) DW_WUR;
+/* Loads it into a parser that has read no line: DW_OK, DW_EINVAL (free p), DW_ENOMEM. */
+int dw_parser_load(struct dw_parser *p, const void *blob, size_t n) DW_WUR;
+
 #endif

@@ -121,6 +121,7 @@ struct dw_sshd_conn {
 	void *ctx;
 	struct dw_parse_stats *st;
 	struct dw_event hev; /* events released from held state */
+	char *names;         /* file names and codes of a loaded state (held events point here) */
 	/*
 	 * One-entry cache of the last connection looked up: the 3-6 lines of one
 	 * attempt come in a row, so most lines skip the hash. Dropped whenever
@@ -295,6 +296,7 @@ void dw_sshd_conn_free(struct dw_sshd_conn *x)
 	if (!x)
 		return;
 	dw_table_free(x->t);
+	free(x->names);
 	free(x);
 }
 
@@ -575,4 +577,226 @@ void dw_sshd_conn_line(struct dw_sshd_conn *x, struct dw_event *ev, const struct
 		dw_table_del(x->t, key, klen);
 		x->cc = NULL;
 	}
+}
+
+/*
+ * ---- saved state (a run that stops and the next that goes on, --db) ----
+ *
+ * Format: "DWCONN\r\n", u32 version, u32 entries, then per entry in LRU
+ * order: u16 key length, the stored key, the fields of struct conn one by
+ * one, the held file name and code as u16 length + bytes. Integers little
+ * endian. Loading checks every length and enum against the limits above,
+ * so a damaged blob is refused (DW_EINVAL) and never read past; the names
+ * go into one allocation the merger owns (held events point into it).
+ * Size: at most cap * (2 + 68 + ~380 + file name) bytes.
+ */
+#define SAVE_MAGIC "DWCONN\r\n"
+#define SAVE_VERSION 1
+#define SAVE_NAME_MAX 1023
+
+static void put_n(struct dw_sb *sb, uint64_t v, int width)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < width; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	dw_sb_put(sb, b, (size_t)width);
+}
+
+static void put_str(struct dw_sb *sb, const char *s)
+{
+	size_t n = s ? strnlen(s, SAVE_NAME_MAX) : 0;
+
+	put_n(sb, n, 2);
+	dw_sb_put(sb, s ? s : "", n);
+}
+
+static void put_ip(struct dw_sb *sb, const struct dw_ip *ip)
+{
+	put_n(sb, ip->fam, 1);
+	dw_sb_put(sb, ip->a, sizeof(ip->a));
+}
+
+int dw_sshd_conn_save(const struct dw_sshd_conn *x, struct dw_sb *sb)
+{
+	uint32_t cur = 0;
+	const void *k;
+	size_t kl, at = sb->n;
+	const struct conn *c;
+
+	dw_sb_put(sb, SAVE_MAGIC, 8);
+	put_n(sb, SAVE_VERSION, 4);
+	put_n(sb, dw_table_count(x->t), 4);
+	while ((c = dw_table_next(x->t, &cur, &k, &kl)) != NULL) {
+		const struct held *h = &c->h;
+		put_n(sb, kl, 2);
+		dw_sb_put(sb, k, kl);
+		put_n(sb, c->att, 1);
+		put_n(sb, c->host_n, 1);
+		put_n(sb, c->prog_n, 1);
+		put_n(sb, c->has_port, 1);
+		put_n(sb, c->port, 2);
+		put_n(sb, c->pid, 4);
+		put_ip(sb, &c->ip);
+		dw_sb_put(sb, c->host, c->host_n);
+		dw_sb_put(sb, c->prog, c->prog_n);
+		put_n(sb, (uint64_t)h->ts, 8);
+		put_n(sb, h->line, 8);
+		put_n(sb, h->offset, 8);
+		put_str(sb, h->file);
+		put_str(sb, h->code);
+		put_n(sb, h->count, 4);
+		put_n(sb, h->has, 4);
+		put_n(sb, h->port, 2);
+		put_n(sb, h->user_full, 2);
+		put_n(sb, h->ts_prec, 1);
+		put_n(sb, h->reason, 1);
+		put_n(sb, h->method, 1);
+		put_n(sb, h->definite, 1);
+		put_n(sb, h->preauth, 1);
+		put_n(sb, h->has_user, 1);
+		put_n(sb, h->user_n, 1);
+		put_n(sb, h->name_n, 1);
+		put_ip(sb, &h->ip);
+		dw_sb_put(sb, h->user, h->user_n);
+		dw_sb_put(sb, h->name, h->name_n);
+	}
+	if (sb->toobig) {
+		sb->n = at;
+		return DW_ENOMEM;
+	}
+	return DW_OK;
+}
+
+struct rd {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static const unsigned char *take(struct rd *r, size_t n)
+{
+	const unsigned char *q = r->p;
+
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	r->p += n;
+	return q;
+}
+
+static uint64_t get_n(struct rd *r, int width, uint64_t max)
+{
+	const unsigned char *b = take(r, (size_t)width);
+	uint64_t v = 0;
+
+	if (!b)
+		return 0;
+	for (int i = 0; i < width; i++)
+		v |= (uint64_t)b[i] << (8 * i);
+	if (v > max) {
+		r->bad = 1;
+		return 0;
+	}
+	return v;
+}
+
+static void get_bytes(struct rd *r, void *dst, size_t n)
+{
+	const unsigned char *b = take(r, n);
+
+	if (b && n)
+		memcpy(dst, b, n);
+}
+
+static void get_ip(struct rd *r, struct dw_ip *ip)
+{
+	ip->fam = (uint8_t)get_n(r, 1, 6);
+	if (ip->fam != 0 && ip->fam != 4 && ip->fam != 6)
+		r->bad = 1;
+	get_bytes(r, ip->a, sizeof(ip->a));
+}
+
+/*
+ * A saved name into the arena (NUL-terminated); NULL for an empty one. The
+ * arena has room for the whole blob, so it cannot overflow.
+ */
+static const char *get_str(struct rd *r, char *arena, size_t *used)
+{
+	size_t n = (size_t)get_n(r, 2, SAVE_NAME_MAX);
+	const unsigned char *b = take(r, n);
+	char *s;
+
+	if (!b || n == 0)
+		return NULL;
+	if (memchr(b, 0, n)) {
+		r->bad = 1;
+		return NULL;
+	}
+	s = arena + *used;
+	memcpy(s, b, n);
+	s[n] = 0;
+	*used += n + 1;
+	return s;
+}
+
+int dw_sshd_conn_load(struct dw_sshd_conn *x, const void *p, size_t n)
+{
+	struct rd r = {p, (const unsigned char *)p + n, 0};
+	const unsigned char *magic = take(&r, 8);
+	uint32_t count;
+	size_t used = 0;
+
+	if (!magic || memcmp(magic, SAVE_MAGIC, 8) != 0 || get_n(&r, 4, SAVE_VERSION) != SAVE_VERSION ||
+	    dw_table_count(x->t) != 0 || x->names)
+		return DW_EINVAL;
+	count = (uint32_t)get_n(&r, 4, dw_table_cap(x->t));
+	/* every name is in the blob: the arena never needs more than the blob */
+	if (r.bad || !(x->names = malloc(n + 1)))
+		return r.bad ? DW_EINVAL : DW_ENOMEM;
+	for (uint32_t i = 0; i < count && !r.bad; i++) {
+		size_t kl = (size_t)get_n(&r, 2, KEY_MAX);
+		const unsigned char *key = take(&r, kl);
+		struct conn c, *v;
+		struct held *h = &c.h;
+
+		memset(&c, 0, sizeof(c));
+		c.att = (uint8_t)get_n(&r, 1, ATT_PROBE);
+		c.host_n = (uint8_t)get_n(&r, 1, HOST_KEEP);
+		c.prog_n = (uint8_t)get_n(&r, 1, PROG_KEEP);
+		c.has_port = (uint8_t)get_n(&r, 1, 1);
+		c.port = (uint16_t)get_n(&r, 2, UINT16_MAX);
+		c.pid = (uint32_t)get_n(&r, 4, UINT32_MAX);
+		get_ip(&r, &c.ip);
+		get_bytes(&r, c.host, c.host_n);
+		get_bytes(&r, c.prog, c.prog_n);
+		h->ts = (int64_t)get_n(&r, 8, UINT64_MAX);
+		h->line = get_n(&r, 8, UINT64_MAX);
+		h->offset = get_n(&r, 8, UINT64_MAX);
+		h->file = get_str(&r, x->names, &used);
+		h->code = get_str(&r, x->names, &used);
+		h->count = (uint32_t)get_n(&r, 4, UINT32_MAX);
+		h->has = (uint32_t)get_n(&r, 4, UINT32_MAX);
+		h->port = (uint16_t)get_n(&r, 2, UINT16_MAX);
+		h->user_full = (uint16_t)get_n(&r, 2, UINT16_MAX);
+		h->ts_prec = (uint8_t)get_n(&r, 1, 9);
+		h->reason = (uint8_t)get_n(&r, 1, DW_RSN__N - 1);
+		h->method = (uint8_t)get_n(&r, 1, UINT8_MAX);
+		h->definite = (uint8_t)get_n(&r, 1, 1);
+		h->preauth = (uint8_t)get_n(&r, 1, 1);
+		h->has_user = (uint8_t)get_n(&r, 1, 1);
+		h->user_n = (uint8_t)get_n(&r, 1, USER_KEEP);
+		h->name_n = (uint8_t)get_n(&r, 1, NAME_KEEP);
+		get_ip(&r, &h->ip);
+		get_bytes(&r, h->user, h->user_n);
+		get_bytes(&r, h->name, h->name_n);
+		if (r.bad || kl == 0 || dw_table_get(x->t, key, kl))
+			break;
+		v = dw_table_upsert(x->t, key, kl, NULL);
+		*v = c;
+	}
+	x->cc = NULL;
+	if (r.bad || r.p != r.end || dw_table_count(x->t) != count)
+		return DW_EINVAL;
+	return DW_OK;
 }

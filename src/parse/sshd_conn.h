@@ -13,6 +13,7 @@
 #ifndef DW_PARSE_SSHD_CONN_H
 #define DW_PARSE_SSHD_CONN_H
 
+#include "../core/sb.h"
 #include "../event/event.h"
 #include "parser.h"
 #include "sshd.h"
@@ -46,6 +47,18 @@ void dw_sshd_conn_line(struct dw_sshd_conn *c, struct dw_event *ev, const struct
 
 /* Releases every held failure (end of input). The state is kept. */
 void dw_sshd_conn_flush(struct dw_sshd_conn *c);
+
+/*
+ * The connections' state (what lines still to come may complete: held and
+ * open attempts) appended to sb, for the next run to go on from (--db).
+ * Returns DW_OK or DW_ENOMEM (sb full; sb is left as it was).
+ */
+int dw_sshd_conn_save(const struct dw_sshd_conn *c, struct dw_sb *sb) DW_WUR;
+/*
+ * Loads a saved state into a merger that has seen no line. Returns DW_OK, or
+ * DW_EINVAL for a damaged blob (the merger must then be freed), DW_ENOMEM.
+ */
+int dw_sshd_conn_load(struct dw_sshd_conn *c, const void *p, size_t n) DW_WUR;
 
 /* Bytes of the connection table (fixed after creation). */
 size_t dw_sshd_conn_memuse(const struct dw_sshd_conn *c);
