@@ -59,7 +59,7 @@ static void usage(FILE *f)
 	      "  -c, --config FILE     thresholds and allowlists (see etc/dwell.conf)\n"
 	      "  -s, --set KEY=VALUE   override one config key (repeatable)\n"
 	      "  -f, --format NAME     auto (default: each line recognised), syslog,\n"
-	      "                        journal-json, win-xml, netscaler\n"
+	      "                        journal-json, win-xml, netscaler, zeek, nfdump\n"
 	      "  -y, --year N          year of RFC 3164 timestamps (default: from file mtime)\n"
 	      "  -F, --follow          keep reading appended data (tail -F); Ctrl-C to stop\n"
 	      "  -o, --output FILE     write alerts/events to FILE instead of stdout\n"

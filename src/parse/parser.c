@@ -7,7 +7,8 @@
  * Per record: one pass for control bytes (a word at a time), one header
  * parse, for sshd one classification and one hash-table lookup; the event is
  * a struct inside the parser, reused, so nothing is allocated per line.
- * Memory: the parser itself (about 1 KiB), the journal scratch buffer
+ * Memory: the parser itself (about 1.3 KiB, with the per-file Zeek and
+ * nfdump column maps of zeek.c and nfdump.c), the journal scratch buffer
  * (JBUF = 64 KiB + 64) and the sshd connection table (sshd_conn.c: 28 MiB
  * at the default cap, touched only as connections are seen).
  *
@@ -34,6 +35,8 @@
 #include "winjson.h"
 #include "winxml.h"
 #include "syslog.h"
+#include "nfdump.h"
+#include "zeek.h"
 
 #define JBUF (65536 + 64)
 #define JTOKENS 4096            /* tokens of one JSON record: 80 KiB */
@@ -63,10 +66,13 @@ struct dw_parser {
 	char *jscratch;              /* its decoded strings */
 	const char *line;            /* the current raw line (for formats inside syslog) */
 	size_t line_n;
+	struct dw_zeek_tsv zt;       /* the current file's Zeek TSV header (column map) */
+	struct dw_nfdump nf;         /* the current file's nfdump CSV header */
 };
 
-static const char *const format_names[DW_FMT__N] = {"auto", "syslog", "journal-json",
-						    "win-xml", "netscaler"};
+static const char *const format_names[DW_FMT__N] = {"auto",	  "syslog", "journal-json",
+						    "win-xml", "netscaler", "zeek",
+						    "nfdump"};
 
 static const char *const unparsed_names[DW_UNP__N] = {
 	"empty", "binary", "bad_header", "bad_time", "time_backwards", "bad_json", "truncated",
@@ -156,6 +162,8 @@ void dw_parser_begin_file(struct dw_parser *p, const char *file, int64_t mtime)
 	p->fmt = p->o.format;
 	p->newest = DW_TS_NONE;
 	p->backwards = 0;
+	dw_zeek_tsv_reset(&p->zt); /* column maps are per file */
+	dw_nfdump_reset(&p->nf);
 	if (mtime == 0) {
 		/* standard input: the current year (or --year) */
 		struct timespec now;
@@ -306,6 +314,62 @@ static void netscaler_line(struct dw_parser *p, const char *line, size_t n)
 	whole_record(p, rc, why);
 }
 
+/*
+ * Cheap pre-check for an nfdump CSV header or trailer line, so that syslog
+ * lines (the hot path) do not pay for dw_nfdump_control: a header opens with
+ * a column name and a comma ("ts,te,...", "firstSeen,duration,..."), the
+ * trailer of a table with "Summary".
+ */
+static int maybe_csv_control(const struct dw_nfdump *nf, const char *p, size_t n)
+{
+	size_t k, m = DW_MIN(n, 24);
+
+	/* not a letter first (RFC 5424, JSON, XML), or "Mmm " (RFC 3164): no */
+	if (n < 3 || !((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z') || (n > 3 && p[3] == ' '))
+		return 0;
+	if (nf->mode && n >= 7 && memcmp(p, "Summary", 7) == 0)
+		return 1;
+	for (k = 0; k < m; k++) {
+		unsigned char c = (unsigned char)p[k];
+		if (c == ',')
+			return k > 0;
+		if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !dw_isdigit(c) && c != '_' &&
+		    c != '%' && c != '.')
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * Flow logs. Header lines (Zeek "#fields", an nfdump CSV header, nfdump's
+ * Summary trailer) give no event and are not counted as unparsed; a bad
+ * Zeek header is bad_header. Records have full dates: no time-order skip.
+ */
+static void zeek_line(struct dw_parser *p, const char *line, size_t n)
+{
+	int why = DW_UNP_BAD_HEADER, rc;
+
+	if (line[0] == '#') {
+		if (dw_zeek_tsv_header(&p->zt, line, n) != DW_OK)
+			skip(p, DW_UNP_BAD_HEADER);
+		return;
+	}
+	rc = dw_zeek_tsv_parse(&p->zt, line, n, &p->ev, &why);
+	whole_record(p, rc, why);
+}
+
+static void nfdump_line(struct dw_parser *p, const char *line, size_t n)
+{
+	int why = DW_UNP_BAD_HEADER, rc;
+
+	if (dw_nfdump_control(&p->nf, line, n))
+		return;
+	rc = dw_nfdump_parse(&p->nf, line, n, p->o.utc_offset, &p->ev, &why);
+	if (rc == DW_OK && !p->nf.mode)
+		p->nf.mode = 1; /* a headerless (-q) table: its trailer is known too */
+	whole_record(p, rc, why);
+}
+
 static void winxml_line(struct dw_parser *p, const char *line, size_t n)
 {
 	int why = DW_UNP_BAD_HEADER, rc = dw_winxml_parse_buf(line, n, &p->ev, &p->wx, &why);
@@ -377,6 +441,7 @@ static const struct {
 	int (*parse)(const struct dw_json *j, struct dw_event *e, char *scratch, size_t cap,
 		     int *why);
 } json_formats[] = {
+	{dw_zeek_match, dw_zeek_parse},
 	{dw_entra_match, dw_entra_parse},
 	{dw_o365_match, dw_o365_parse},
 	{dw_okta_match, dw_okta_parse},
@@ -473,6 +538,14 @@ void dw_parser_line(struct dw_parser *p, const char *line, size_t n, uint64_t li
 			fmt = DW_FMT_JOURNAL_JSON;
 		else if (line[i] == '<' && dw_winxml_sniff(line + i, n - i))
 			fmt = DW_FMT_WINXML;
+		else if (line[i] == '#' && dw_zeek_tsv_is_header(line + i, n - i))
+			fmt = DW_FMT_ZEEK;
+		else if (dw_zeek_tsv_sniff(&p->zt, line + i, n - i))
+			fmt = DW_FMT_ZEEK;
+		else if (p->nf.mode == 2 || dw_nfdump_sniff(&p->nf, line + i, n - i) ||
+			 (maybe_csv_control(&p->nf, line + i, n - i) &&
+			  dw_nfdump_control(&p->nf, line + i, n - i)))
+			fmt = DW_FMT_NFDUMP;
 		else
 			fmt = DW_FMT_SYSLOG;
 	}
@@ -492,6 +565,13 @@ void dw_parser_line(struct dw_parser *p, const char *line, size_t n, uint64_t li
 	case DW_FMT_JOURNAL_JSON: json_line(p, line, n); break;
 	case DW_FMT_WINXML: winxml_line(p, line + i, n - i); break;
 	case DW_FMT_NETSCALER: netscaler_line(p, line, n); break;
+	case DW_FMT_ZEEK:
+		if (line[i] == '{')
+			json_line(p, line, n);
+		else
+			zeek_line(p, line + i, n - i);
+		break;
+	case DW_FMT_NFDUMP: nfdump_line(p, line + i, n - i); break;
 	default: syslog_line(p, line, n); break;
 	}
 }

@@ -12,6 +12,12 @@
  * own (winxml.c, netscaler.c), and so do the JSON records of Entra ID
  * sign-ins, Microsoft 365 audit, Okta and Windows events as evtx_dump,
  * Winlogbeat or ECS JSON (entra.c, o365.c, okta.c, winjson.c on json.c).
+ * Flow logs become "flow" events: Zeek conn.log as TSV (a file whose
+ * "#fields" header maps the columns; the map is per file) or JSON (an
+ * object with "id.orig_h"), zeek.c; `nfdump -o csv` of both layouts (a CSV
+ * header, or the <= 1.7.4 fixed layout recognised by its two leading
+ * stamps), nfdump.c. Their header and trailer lines give no event and are
+ * not counted as unparsed.
  *
  * Events go to the callback as they are complete. One password guess that
  * sshd writes as 3-6 lines gives one auth_failure event; a failure may be
@@ -41,6 +47,8 @@ enum dw_format {
 	DW_FMT_JOURNAL_JSON, /* journalctl -o json */
 	DW_FMT_WINXML,       /* Windows events, one XML <Event> per line */
 	DW_FMT_NETSCALER,    /* Citrix ADC / NetScaler syslog */
+	DW_FMT_ZEEK,         /* Zeek conn.log, TSV (header-driven) or JSON (zeek.c) */
+	DW_FMT_NFDUMP,       /* nfdump -o csv, both layouts (nfdump.c) */
 	DW_FMT__N
 };
 
@@ -59,7 +67,8 @@ enum dw_unparsed {
 struct dw_parse_opts {
 	int format;         /* enum dw_format */
 	int year;           /* RFC 3164 year; 0 = infer from the file's mtime */
-	int32_t utc_offset; /* seconds east of UTC of zone-less (RFC 3164) times; 0 = UTC */
+	int32_t utc_offset; /* seconds east of UTC of zone-less times (RFC 3164, NetScaler,
+			       nfdump CSV); 0 = UTC */
 	size_t conn_cap;    /* sshd connections tracked at once; 0 = 16,384 (6.8 MiB at most) */
 };
 

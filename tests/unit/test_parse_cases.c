@@ -9,6 +9,9 @@
  * passes is an error so the list stays true). Case ids are "# NAME-..."
  * lines. An expectation "! reason" means the record gives no event and is
  * counted as unparsed for that reason (a record refused on purpose).
+ * Every case starts a new input file (dw_parser_begin_file), except in a
+ * group whose "## " title has "[one file]": its lines are one file, so
+ * per-file state (a Zeek "#fields" column map) carries from case to case.
  * Prints "# parse cases FILE: N checked, M ok, T todo".
  *
  * Sample coverage (the issue: every record of ../shared/samples/ parses into
@@ -89,6 +92,7 @@ static int run_cases(const char *path, int *checked, int *todo, char *msg, size_
 	char id[128] = "?", pfx[64];
 	size_t en = 0, pn;
 	int fails = 0, state = 0; /* 0: want input, 1: want expected/M/X */
+	int onefile = 0, fresh = 1; /* group is one input file; its first case not yet read */
 	unsigned long lineno = 0;
 
 	if (!f) {
@@ -113,6 +117,8 @@ static int run_cases(const char *path, int *checked, int *todo, char *msg, size_
 			if (n == 0)
 				continue;
 			if (strncmp(line, "## ", 3) == 0) {
+				onefile = strstr(line, "[one file]") != NULL;
+				fresh = 1;
 				if (p)
 					dw_parser_free(p);
 				p = NULL;
@@ -144,7 +150,9 @@ static int run_cases(const char *path, int *checked, int *todo, char *msg, size_
 				uint64_t before[DW_UNP__N];
 
 				memcpy(before, dw_parser_stats(p)->unparsed, sizeof(before));
-				dw_parser_begin_file(p, "case", 0);
+				if (!onefile || fresh)
+					dw_parser_begin_file(p, "case", 0);
+				fresh = 0;
 				dw_parser_line(p, input, in, lineno, 0);
 				for (int k = 0; k < DW_UNP__N && r.events == 0; k++)
 					if (dw_parser_stats(p)->unparsed[k] != before[k])
@@ -241,6 +249,16 @@ DW_TEST(parse_cases_winjson)
 	return case_file("tests/parse/winjson.cases", 10, msg_, msgsz_);
 }
 
+DW_TEST(parse_cases_zeek)
+{
+	return case_file("tests/parse/zeek.cases", 20, msg_, msgsz_);
+}
+
+DW_TEST(parse_cases_nfdump)
+{
+	return case_file("tests/parse/nfdump.cases", 8, msg_, msgsz_);
+}
+
 /*
  * Every file of ../shared/samples/: the cases file holding all its records,
  * or (cases NULL) why it is not read yet. bom: the file writes the UTF-8
@@ -259,10 +277,8 @@ static const struct {
 	{"okta-systemlog.txt", "tests/parse/okta.cases", NULL, 0},
 	{"windows-evtx-dump-json.txt", "tests/parse/winjson.cases", NULL, 0},
 	{"winlogbeat-ecs-json.txt", "tests/parse/winjson.cases", NULL, 0},
-	{"zeek_conn.txt", NULL,
-	 "Zeek conn.log (TSV and JSON flow records): flow logs are a later issue, no parser yet", 0},
-	{"netflow.txt", NULL,
-	 "nfdump CSV flow records: flow logs are a later issue, no parser yet", 0},
+	{"zeek_conn.txt", "tests/parse/zeek.cases", NULL, 0},
+	{"netflow.txt", "tests/parse/nfdump.cases", NULL, 0},
 };
 
 /* Replaces each "BOM" in s[0..n) by the three bytes EF BB BF (same length); returns n. */
