@@ -197,3 +197,31 @@ int dw_tm_parse_rfc3339_all(const char *p, size_t n, int64_t *ns, int *prec)
 		return DW_EINVAL;
 	return DW_OK;
 }
+
+int dw_tm_parse_epoch(const char *p, size_t n, int64_t *ns, int *prec)
+{
+	int64_t sec = 0, frac = 0;
+	size_t i = 0;
+	int k = 0;
+
+	for (; i < n && dw_isdigit(p[i]); i++) {
+		if (i >= 10)
+			return DW_EINVAL;
+		sec = sec * 10 + (p[i] - '0');
+	}
+	if (i == 0 || sec > 9000000000LL)
+		return DW_EINVAL; /* no overflow in ns below (the year 2255 at most) */
+	if (i < n && p[i] == '.')
+		for (i++; i < n && dw_isdigit(p[i]); i++)
+			if (k < 9) {
+				frac = frac * 10 + (p[i] - '0');
+				k++;
+			}
+	if (i != n)
+		return DW_EINVAL;
+	*prec = k;
+	for (; k < 9; k++)
+		frac *= 10;
+	*ns = sec * DW_NS + frac;
+	return DW_OK;
+}

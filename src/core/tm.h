@@ -33,6 +33,12 @@ int dw_tm_parse_rfc3339(const char *p, size_t n, int64_t *ns, int *prec, size_t 
 
 /* The same when p[0..n) must be a timestamp and nothing else: DW_OK or DW_EINVAL. */
 int dw_tm_parse_rfc3339_all(const char *p, size_t n, int64_t *ns, int *prec) DW_WUR;
+/*
+ * Unix epoch seconds "1654991998.444458" (at most 10 integer digits, value
+ * at most 9e9 so ns cannot overflow; fraction digits past 9 are cut), the
+ * whole of p[0..n). *prec = fraction digits kept. DW_OK or DW_EINVAL.
+ */
+int dw_tm_parse_epoch(const char *p, size_t n, int64_t *ns, int *prec) DW_WUR;
 
 /* Longest text dw_tm_format() writes, with the NUL. */
 #define DW_TM_BUFSZ 40

@@ -131,14 +131,7 @@ static int stamp(struct dw_slice s, int32_t off, int64_t *ns, int *prec)
 		secs = dw_tm_from_civil(y, mo, d, h, mi, se) - off;
 		i = 19;
 	} else {
-		secs = 0;
-		for (i = 0; i < s.n && isdig(s.p[i]); i++) {
-			if (i >= 10)
-				return DW_EINVAL;
-			secs = secs * 10 + (s.p[i] - '0');
-		}
-		if (i == 0 || secs > 9000000000LL)
-			return DW_EINVAL; /* no overflow in ns below */
+		return dw_tm_parse_epoch(s.p, s.n, ns, prec); /* epoch seconds, UTC */
 	}
 	if (i < s.n && s.p[i] == '.')
 		for (i++; i < s.n && isdig(s.p[i]); i++)

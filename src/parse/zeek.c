@@ -119,33 +119,9 @@ static int port(struct dw_slice s, uint16_t *out)
 /* Epoch seconds with up to 9 decimals (more are cut), or an ISO 8601 string. */
 static int epoch(struct dw_slice s, int64_t *ns, int *prec)
 {
-	int64_t sec = 0, frac = 0;
-	size_t i = 0;
-	int k = 0;
-
 	if (memchr(s.p, '-', s.n) || memchr(s.p, 'T', s.n))
 		return dw_tm_parse_rfc3339_all(s.p, s.n, ns, prec);
-	for (; i < s.n && s.p[i] >= '0' && s.p[i] <= '9'; i++) {
-		if (i >= 10)
-			return DW_EINVAL;
-		sec = sec * 10 + (s.p[i] - '0');
-	}
-	if (i == 0 || sec > 9000000000LL)
-		return DW_EINVAL; /* no overflow in ns below (year 2255 at most) */
-	if (i < s.n && s.p[i] == '.') {
-		for (i++; i < s.n && s.p[i] >= '0' && s.p[i] <= '9'; i++)
-			if (k < 9) {
-				frac = frac * 10 + (s.p[i] - '0');
-				k++;
-			}
-	}
-	if (i != s.n)
-		return DW_EINVAL;
-	*prec = k;
-	for (; k < 9; k++)
-		frac *= 10;
-	*ns = sec * DW_NS + frac;
-	return DW_OK;
+	return dw_tm_parse_epoch(s.p, s.n, ns, prec);
 }
 
 /* Seconds as a decimal (JSON may write 6.9e-05) to ms; refuses negatives and over DUR_MAX. */
