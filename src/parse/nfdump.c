@@ -73,34 +73,13 @@ static const struct {
 static const int8_t fixed[15] = {F_TS, F_TE, F_TD, F_SA,   F_DA, F_SP,   F_DP, F_PR,
 				 F_FLG, -1,   -1,   F_IPKT, F_IBYT, F_OPKT, F_OBYT};
 
-static int isdig(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int u64(struct dw_slice s, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (s.n == 0 || s.n > 20)
-		return DW_EINVAL;
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned d = (unsigned char)s.p[i] - '0';
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return DW_EINVAL;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return DW_OK;
-}
-
 /* Fixed-width number of k digits at p, or -1. */
 static int num(const char *p, int k)
 {
 	int v = 0;
 
 	for (int i = 0; i < k; i++) {
-		if (!isdig(p[i]))
+		if (!dw_isdigit(p[i]))
 			return -1;
 		v = v * 10 + (p[i] - '0');
 	}
@@ -110,8 +89,8 @@ static int num(const char *p, int k)
 /* "YYYY-MM-DD HH:MM:SS" at p (19 bytes available): 1 if shaped so. */
 static int stamp_shape(const char *p)
 {
-	return isdig(p[0]) && isdig(p[3]) && p[4] == '-' && p[7] == '-' && p[10] == ' ' &&
-	       p[13] == ':' && p[16] == ':' && isdig(p[18]);
+	return dw_isdigit(p[0]) && dw_isdigit(p[3]) && p[4] == '-' && p[7] == '-' && p[10] == ' ' &&
+	       p[13] == ':' && p[16] == ':' && dw_isdigit(p[18]);
 }
 
 /* Local stamp with optional .fff, or epoch seconds[.fff]. */
@@ -134,7 +113,7 @@ static int stamp(struct dw_slice s, int32_t off, int64_t *ns, int *prec)
 		return dw_tm_parse_epoch(s.p, s.n, ns, prec); /* epoch seconds, UTC */
 	}
 	if (i < s.n && s.p[i] == '.')
-		for (i++; i < s.n && isdig(s.p[i]); i++)
+		for (i++; i < s.n && dw_isdigit(s.p[i]); i++)
 			if (k < 9) {
 				frac = frac * 10 + (s.p[i] - '0');
 				k++;
@@ -158,7 +137,7 @@ static int dur_ms(struct dw_slice s, uint64_t *ms)
 	if (s.n == 0 || s.n >= sizeof(buf))
 		return DW_EINVAL;
 	for (size_t i = 0; i < s.n; i++)
-		if (!isdig(s.p[i]) && s.p[i] != '.' && s.p[i] != ':')
+		if (!dw_isdigit(s.p[i]) && s.p[i] != '.' && s.p[i] != ':')
 			return DW_EINVAL;
 	memcpy(buf, s.p, s.n);
 	buf[s.n] = 0;
@@ -222,9 +201,9 @@ int dw_nfdump_control(struct dw_nfdump *z, const char *p, size_t n)
 	if (z->mode == 2) {
 		if (n >= 6 && memcmp(p, "flows,", 6) == 0)
 			return 1;
-		if (isdig(p[0])) {
+		if (dw_isdigit(p[0])) {
 			for (size_t i = 0; i < n; i++)
-				if (!isdig(p[i]) && p[i] != ',' && p[i] != '.')
+				if (!dw_isdigit(p[i]) && p[i] != ',' && p[i] != '.')
 					return 0;
 			z->mode = 0; /* the values line ends the trailer */
 			return 1;
@@ -234,7 +213,7 @@ int dw_nfdump_control(struct dw_nfdump *z, const char *p, size_t n)
 		z->mode = 2;
 		return 1;
 	}
-	if (isdig(p[0]) || memchr(p, ' ', n) || !memchr(p, ',', n))
+	if (dw_isdigit(p[0]) || memchr(p, ' ', n) || !memchr(p, ',', n))
 		return 0;
 	return header(z, p, n);
 }
@@ -256,8 +235,8 @@ int dw_nfdump_sniff(const struct dw_nfdump *z, const char *p, size_t n)
 {
 	size_t c;
 
-	if (n < 40 || !isdig(p[0]))
-		return z->mode == 1 && z->ncols && n && isdig(p[0]) && memchr(p, ',', n);
+	if (n < 40 || !dw_isdigit(p[0]))
+		return z->mode == 1 && z->ncols && n && dw_isdigit(p[0]) && memchr(p, ',', n);
 	if (z->mode == 1 && z->ncols)
 		return memchr(p, ',', n) != NULL;
 	if (!stamp_shape(p) || p[19] != ',' || !stamp_shape(p + 20) || p[39] != ',')
@@ -307,7 +286,7 @@ int dw_nfdump_parse(const struct dw_nfdump *z, const char *p, size_t n, int32_t 
 
 		if (!s.n || memchr(s.p, '.', s.n))
 			continue; /* ICMP type.code */
-		if (u64(s, &port) != DW_OK || port > 65535)
+		if (dw_slice_u64(s, 65535, &port) != DW_OK)
 			return DW_EINVAL;
 		if (k) {
 			e->dst_port = (uint16_t)port;
@@ -323,13 +302,13 @@ int dw_nfdump_parse(const struct dw_nfdump *z, const char *p, size_t n, int32_t 
 		e->has |= DW_EV_HAS_DURATION;
 	}
 	if (v[F_IBYT].n) {
-		if (u64(v[F_IBYT], &e->bytes_out) != DW_OK)
+		if (dw_slice_u64(v[F_IBYT], UINT64_MAX, &e->bytes_out) != DW_OK)
 			return DW_EINVAL;
 		e->has |= DW_EV_HAS_BYTES_OUT;
 	}
-	if ((v[F_OPKT].n && u64(v[F_OPKT], &pk) != DW_OK) ||
-	    (v[F_OBYT].n && u64(v[F_OBYT], &ob) != DW_OK) ||
-	    (v[F_IPKT].n && u64(v[F_IPKT], &(uint64_t){0}) != DW_OK))
+	if ((v[F_OPKT].n && dw_slice_u64(v[F_OPKT], UINT64_MAX, &pk) != DW_OK) ||
+	    (v[F_OBYT].n && dw_slice_u64(v[F_OBYT], UINT64_MAX, &ob) != DW_OK) ||
+	    (v[F_IPKT].n && dw_slice_u64(v[F_IPKT], UINT64_MAX, &(uint64_t){0}) != DW_OK))
 		return DW_EINVAL;
 	if (v[F_OBYT].n && (ob || pk)) {
 		e->bytes_in = ob;

@@ -90,27 +90,11 @@ static int eq(struct dw_slice s, const char *lit)
 	return s.n == n && memcmp(s.p, lit, n) == 0;
 }
 
-static int u64(struct dw_slice s, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (s.n == 0 || s.n > 20)
-		return DW_EINVAL;
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned d = (unsigned char)s.p[i] - '0';
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return DW_EINVAL;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return DW_OK;
-}
-
 static int port(struct dw_slice s, uint16_t *out)
 {
 	uint64_t v;
 
-	if (u64(s, &v) != DW_OK || v > 65535)
+	if (dw_slice_u64(s, 65535, &v) != DW_OK)
 		return DW_EINVAL;
 	*out = (uint16_t)v;
 	return DW_OK;
@@ -176,15 +160,15 @@ static int fill(struct dw_slice *v, struct dw_event *e, int *why)
 		struct dw_slice s = v[d ? F_RESP_IP_BYTES : F_ORIG_IP_BYTES];
 		struct dw_slice pay = v[d ? F_RESP_BYTES : F_ORIG_BYTES];
 
-		if (pay.n && u64(pay, &b) != DW_OK)
+		uint64_t bp = 0, bi = 0;
+
+		/* both are checked; the IP-level count wins when logged */
+		if ((pay.n && dw_slice_u64(pay, UINT64_MAX, &bp) != DW_OK) ||
+		    (s.n && dw_slice_u64(s, UINT64_MAX, &bi) != DW_OK))
 			return DW_EINVAL;
-		if (s.n && u64(s, &b) != DW_OK)
-			return DW_EINVAL;
-		if (!s.n)
-			s = pay;
-		if (!s.n)
+		if (!s.n && !pay.n)
 			continue;
-		(void)u64(s, &b);
+		b = s.n ? bi : bp;
 		if (d) {
 			e->bytes_in = b;
 			e->has |= DW_EV_HAS_BYTES_IN;
@@ -193,7 +177,7 @@ static int fill(struct dw_slice *v, struct dw_event *e, int *why)
 			e->has |= DW_EV_HAS_BYTES_OUT;
 		}
 	}
-	if (v[F_MISSED].n && u64(v[F_MISSED], &missed) != DW_OK)
+	if (v[F_MISSED].n && dw_slice_u64(v[F_MISSED], UINT64_MAX, &missed) != DW_OK)
 		return DW_EINVAL;
 	e->code = v[F_CONN_STATE];
 	if (missed && e->code.n) {

@@ -548,6 +548,20 @@ fail:
 	return rc;
 }
 
+/*
+ * Ends a write transaction: finalizes st (may be NULL), then COMMIT if ok,
+ * else (or if the commit fails) ROLLBACK with a sentence in err. DW_OK / DW_EIO.
+ */
+static int end_write(struct dw_store *s, sqlite3_stmt *st, int ok, char *err, size_t errsz)
+{
+	sqlite3_finalize(st);
+	if (ok && exec(s, "COMMIT") == DW_OK)
+		return DW_OK;
+	say(err, errsz, "writing the database failed: %s%s", sqlite3_errmsg(s->db), NULL);
+	exec(s, "ROLLBACK");
+	return DW_EIO;
+}
+
 int dw_store_checkpoint(struct dw_store *s, const struct dw_store_ckpt *c, char *err,
 			size_t errsz)
 {
@@ -587,16 +601,9 @@ int dw_store_checkpoint(struct dw_store *s, const struct dw_store_ckpt *c, char 
 	sqlite3_bind_int64(st, 4, s->scan);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (exec(s, "COMMIT") != DW_OK)
-		goto fail;
-	return DW_OK;
+	return end_write(s, st, 1, err, errsz);
 fail:
-	say(err, errsz, "writing the database failed: %s%s", sqlite3_errmsg(s->db), NULL);
-	sqlite3_finalize(st);
-	exec(s, "ROLLBACK");
-	return DW_EIO;
+	return end_write(s, st, 0, err, errsz);
 }
 
 int dw_store_put_incidents(struct dw_store *s, const char *p, size_t n, char *err, size_t errsz)
@@ -631,16 +638,9 @@ int dw_store_put_incidents(struct dw_store *s, const char *p, size_t n, char *er
 				goto fail;
 		}
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (exec(s, "COMMIT") != DW_OK)
-		goto fail;
-	return DW_OK;
+	return end_write(s, st, 1, err, errsz);
 fail:
-	say(err, errsz, "writing the database failed: %s%s", sqlite3_errmsg(s->db), NULL);
-	sqlite3_finalize(st);
-	exec(s, "ROLLBACK");
-	return DW_EIO;
+	return end_write(s, st, 0, err, errsz);
 }
 
 int dw_store_alerts(struct dw_store *s, void (*fn)(void *ctx, const char *json, size_t n),
