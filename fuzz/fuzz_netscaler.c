@@ -27,7 +27,8 @@ static void check(const struct dw_event *e, const char *p, size_t n)
 				      &e->user_agent, &e->session, &e->code};
 
 	if (e->action >= DW_ACT__N || e->log != DW_LOG_NETSCALER || e->reason >= DW_RSN__N ||
-	    e->count == 0 || e->user.n > DW_USER_MAX || e->ts == DW_TS_NONE)
+	    e->count == 0 || e->user.n > DW_USER_MAX || e->ts == DW_TS_NONE ||
+	    (e->assigned_ip.fam != 0 && e->assigned_ip.fam != 4 && e->assigned_ip.fam != 6))
 		abort();
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		if (s[i]->n && (s[i]->p < p || s[i]->p + s[i]->n > p + n))

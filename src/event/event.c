@@ -182,6 +182,7 @@ void dw_event_json(const struct dw_event *e, struct dw_sb *sb)
 	ip_field(sb, "dst_ip", &e->dst_ip);
 	if (e->has & DW_EV_HAS_DST_PORT)
 		u64_field(sb, "dst_port", e->dst_port);
+	ip_field(sb, "assigned_ip", &e->assigned_ip);
 	if (e->has & DW_EV_HAS_DURATION) {
 		key(sb, "duration"); /* seconds, millisecond precision */
 		dw_sb_u64(sb, e->duration_ms / 1000);

@@ -103,6 +103,8 @@ struct dw_event {
 	uint16_t src_port;
 	struct dw_ip dst_ip;
 	uint16_t dst_port;
+	struct dw_ip assigned_ip; /* intranet address a VPN/gateway session gave the
+	                             client (NetScaler Nat_ip) */
 	struct dw_slice target;
 	struct dw_slice protocol; /* password, publickey, keyboard-interactive, ... */
 	struct dw_slice user_agent;

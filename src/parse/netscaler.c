@@ -48,8 +48,14 @@
  *   user = User, else the user part of "Context user@ip"; src_ip = Client_ip, else
  *   Remote_ip (CLI/API audit), else the ip of Context; user_agent = Browser_type or
  *   Browser; session = "SessionId:"; target = Vserver (ip:port as written).
- *   X-Forwarded-For_ip (client-controlled unless the proxy is trusted) and Nat_ip
- *   (the intranet address given to the VPN client) are not mapped: no event field.
+ *   assigned_ip = Nat_ip, the intranet address the gateway gave the VPN client
+ *   (SSLVPN/AAATM LOGIN, LOGOUT, TCPCONNSTAT, ...), when it is an IPv4/IPv6
+ *   address; "Mapped Ip" (no address assigned), "-", an empty value, an
+ *   unterminated quote or anything else leaves it unset (not an error). A
+ *   Nat_ip inside the span a later Client_ip extends User over is part of the
+ *   user name, not a field, and is dropped (a name cannot plant an address).
+ *   X-Forwarded-For_ip (client-controlled unless the proxy is trusted) is not
+ *   mapped: no event field.
  *
  * Byte direction. Total_bytes_send / Total_bytes_recv are named from the
  * client's (the session's) side: "send" is what the VPN client sent into the
@@ -548,8 +554,9 @@ static int reason_of(struct dw_slice r)
 
 struct body {
 	struct dw_slice user, client, reason, browser, browser_type, session, context, vserver,
-		duration, sent, recv, remote;
+		duration, sent, recv, remote, nat;
 	size_t user_vs;   /* offset of the unquoted User value (0 = none) */
+	size_t nat_ks;    /* offset of the Nat_ip key */
 	int has_reason;
 };
 
@@ -566,7 +573,7 @@ static void body_scan(const char *p, size_t n, size_t pos, struct body *f)
 		size_t ks, ke, vs, next;
 		const char *sep, *sp;
 		struct dw_slice v;
-		int quoted = 0;
+		int quoted = 0, unclosed = 0;
 
 		while (pos < n && p[pos] == ' ')
 			pos++;
@@ -582,6 +589,7 @@ static void body_scan(const char *p, size_t n, size_t pos, struct body *f)
 			const char *q = memchr(p + vs + 1, '"', n - vs - 1);
 			size_t qe = q ? (size_t)(q - p) : n;
 			quoted = 1;
+			unclosed = q == NULL;
 			v = sl(p, vs + 1, qe);
 			sep = qe < n ? memmem(p + qe, n - qe, " - ", 3) : NULL;
 		} else if (key_is(p, ks, ke, "Browser")) {
@@ -598,8 +606,11 @@ static void body_scan(const char *p, size_t n, size_t pos, struct body *f)
 			f->user_vs = quoted ? 0 : vs;
 		} else if (key_is(p, ks, ke, "Client_ip")) {
 			f->client = v;
-			if (f->user_vs && ks >= f->user_vs + 3) /* User runs up to here */
+			if (f->user_vs && ks >= f->user_vs + 3) { /* User runs up to here */
 				f->user = dw_slice_trim(sl(p, f->user_vs, ks - 3));
+				if (f->nat.n && f->nat_ks > f->user_vs) /* was inside User */
+					f->nat = dw_slice_make(NULL, 0);
+			}
 		} else if (key_is(p, ks, ke, "Failure_reason")) {
 			f->reason = v;
 			f->has_reason = 1;
@@ -629,6 +640,9 @@ static void body_scan(const char *p, size_t n, size_t pos, struct body *f)
 			f->recv = v;
 		} else if (key_is(p, ks, ke, "Remote_ip")) {
 			f->remote = v;
+		} else if (key_is(p, ks, ke, "Nat_ip")) {
+			f->nat = unclosed ? dw_slice_make(NULL, 0) : v; /* "Mapped Ip": no address */
+			f->nat_ks = ks;
 		}
 		pos = next;
 	}
@@ -711,6 +725,8 @@ int dw_netscaler_parse_opts(const char *p, size_t n, struct dw_event *e, int *wh
 	if (!set_ip(&e->src_ip, f.client) && !set_ip(&e->src_ip, f.remote) &&
 	    !set_ip(&e->src_ip, ctx_ip))
 		e->src_ip.fam = 0;
+	if (!set_ip(&e->assigned_ip, f.nat))
+		e->assigned_ip.fam = 0;
 	e->user_agent = f.browser_type.n ? f.browser_type : f.browser;
 	e->session = f.session;
 	e->target = f.vserver;
