@@ -22,6 +22,7 @@
  * UTC; 0 reads them as UTC). A raw epoch ("%tsr": seconds[.mmm]) is UTC.
  *
  * Mapping: log netflow, action flow, one event per flow record.
+ *   ts            the flow's end: first-seen time + td (see zeek.c)
  *   src_ip:port   sa:sp, dst_ip:port da:dp (an ICMP "type.code" port is left out)
  *   protocol      pr as written ("TCP", "UDP", "ICMP", or a number)
  *   code          flg (TCP flags ".AP.SF") when it has a flag set
@@ -323,6 +324,8 @@ int dw_nfdump_parse(const struct dw_nfdump *z, const char *p, size_t n, int32_t 
 	*why = DW_UNP_BAD_TIME;
 	if (!v[F_TS].n || stamp(v[F_TS], utc_offset, &e->ts, &prec) != DW_OK)
 		return DW_EINVAL;
+	if (e->has & DW_EV_HAS_DURATION) /* the end, as for Zeek (zeek.c) */
+		e->ts += (int64_t)e->duration_ms * 1000000;
 	e->ts_prec = (uint8_t)prec;
 	e->log = DW_LOG_NETFLOW;
 	e->action = DW_ACT_FLOW;

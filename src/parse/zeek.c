@@ -20,7 +20,12 @@
  * bad_header.
  *
  * Mapping: log zeek, action flow, one event per connection.
- *   ts            ts (epoch seconds, up to 9 decimals kept; Zeek writes 6)
+ *   ts            the connection's end: ts (its first packet; epoch seconds,
+ *                 up to 9 decimals kept, Zeek writes 6) + duration (in ms).
+ *                 Zeek writes a record when its connection ends, so end
+ *                 times come in order where start times do not (a long
+ *                 session's record arrives hours after later-started
+ *                 ones), and the byte counts are complete only then.
  *   src_ip:port   id.orig_h:id.orig_p (the originator; '^' in history means
  *                 Zeek flipped it, the record is taken as written)
  *   dst_ip:port   id.resp_h:id.resp_p
@@ -196,6 +201,8 @@ static int fill(struct dw_slice *v, struct dw_event *e, int *why)
 	*why = DW_UNP_BAD_TIME;
 	if (epoch(v[F_TS], &e->ts, &prec) != DW_OK)
 		return DW_EINVAL;
+	if (e->has & DW_EV_HAS_DURATION) /* the end: see the top comment */
+		e->ts += (int64_t)e->duration_ms * 1000000;
 	e->ts_prec = (uint8_t)prec;
 	e->log = DW_LOG_ZEEK;
 	e->action = DW_ACT_FLOW;
