@@ -40,8 +40,8 @@ static void check_lists(const struct dw_config *c)
 		if (i && strcmp(c->allow_users[i - 1], u) > 0)
 			abort();
 	}
-	for (size_t i = 0; i < c->n_allow_nets; i++)
-		if (!dw_config_allow_ip(c, &c->allow_nets[i].net))
+	for (size_t i = 0; i < c->allow_ips.n; i++)
+		if (!dw_config_allow_ip(c, &c->allow_ips.v[i].net))
 			abort();
 }
 

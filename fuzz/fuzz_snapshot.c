@@ -45,6 +45,9 @@ static int setup(void)
 		{"spray.min_users", "3"},   {"lockout.min_users", "3"}, {"mfa.fatigue_min", "2"},
 		{"explicit.min_users", "3"}, {"distributed.min_sources", "3"},
 		{"distributed.min_users", "3"}, {"distributed.warmup", "0"},
+		{"limits.flow_hosts", "16"}, {"limits.flow_pairs", "16"},
+		{"limits.flow_destinations", "16"}, {"limits.vpn_addresses", "16"},
+		{"flow.learn", "1d"}, {"exfil.history_days", "2"}, {"staging.history_days", "2"},
 	};
 	char err[256];
 

@@ -29,13 +29,13 @@
 
 #include "../event/event.h"
 
-enum ktype { K_U32, K_DUR, K_BOOL, K_PCT, K_REAL, K_NETS, K_USERS };
+enum ktype { K_U32, K_DUR, K_BOOL, K_PCT, K_REAL, K_BYTES, K_NETS, K_USERS };
 
 struct key {
 	const char *name;
 	enum ktype type;
 	size_t off;
-	uint64_t min, max; /* for K_U32/K_PCT: value; K_DUR: seconds */
+	uint64_t min, max; /* for K_U32/K_PCT/K_BYTES: value; K_DUR: seconds; K_REAL: value */
 	const char *def;   /* default, as the config file writes it */
 };
 
@@ -55,8 +55,12 @@ static const struct key keys[] = {
 	{"limits.accounts", K_U32, OFF(lim_accounts), 16, 1u << 24, "65536"},
 	{"limits.shares", K_U32, OFF(lim_shares), 16, 1u << 24, "65536"},
 	{"limits.explicit", K_U32, OFF(lim_explicit), 16, 1u << 24, "16384"},
+	{"limits.flow_hosts", K_U32, OFF(lim_flow_hosts), 16, 1u << 24, "65536"},
+	{"limits.flow_pairs", K_U32, OFF(lim_flow_pairs), 16, 1u << 26, "262144"},
+	{"limits.flow_destinations", K_U32, OFF(lim_flow_dests), 16, 1u << 24, "131072"},
+	{"limits.vpn_addresses", K_U32, OFF(lim_vpn), 16, 1u << 24, "16384"},
 
-	{"allow.ips", K_NETS, OFF(allow_nets), 0, 0, ""},
+	{"allow.ips", K_NETS, OFF(allow_ips), 0, 0, ""},
 	{"allow.users", K_USERS, OFF(allow_users), 0, 0, ""},
 
 	{"episode.idle", K_DUR, OFF(idle), 60, 30 * DAY, "2h"},
@@ -131,6 +135,36 @@ static const struct key keys[] = {
 	{"explicit.enabled", K_BOOL, OFF(expl_enabled), 0, 1, "yes"},
 	{"explicit.min_users", K_U32, OFF(expl_min_users), 2, 1u << 30, "10"},
 	{"explicit.window", K_DUR, OFF(expl_window), 60, 7 * DAY, "1h"},
+
+	{"networks.internal", K_NETS, OFF(internal), 0, 0,
+	 "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7"},
+	{"servers.file", K_NETS, OFF(srv_file), 0, 0, ""},
+	{"servers.mail", K_NETS, OFF(srv_mail), 0, 0, ""},
+	{"servers.web", K_NETS, OFF(srv_web), 0, 0, ""},
+
+	{"flow.learn", K_DUR, OFF(flow_learn), 0, 365 * DAY, "7d"},
+	{"flow.window", K_DUR, OFF(flow_window), DAY, 365 * DAY, "30d"},
+
+	{"exfil.enabled", K_BOOL, OFF(exfil_enabled), 0, 1, "yes"},
+	{"exfil.min_bytes", K_BYTES, OFF(exfil_min_bytes), 1 << 20, 1ULL << 50, "1GiB"},
+	{"exfil.host_factor", K_U32, OFF(exfil_host_factor), 1, 1u << 20, "10"},
+	{"exfil.rare_hosts", K_U32, OFF(exfil_rare_hosts), 1, 1u << 30, "3"},
+	{"exfil.rare_share", K_PCT, OFF(exfil_rare_pct), 0, 100, "2%"},
+	{"exfil.common_hosts", K_U32, OFF(exfil_common_hosts), 2, 1u << 30, "10"},
+	{"exfil.common_share", K_PCT, OFF(exfil_common_pct), 0, 100, "10%"},
+	{"exfil.burst_bytes", K_BYTES, OFF(exfil_burst_bytes), 1 << 20, 1ULL << 50, "1GiB"},
+	{"exfil.burst_window", K_DUR, OFF(exfil_burst_window), 60, DAY, "1h"},
+	{"exfil.report_growth", K_U32, OFF(exfil_growth), 2, 1u << 20, "4"},
+	{"exfil.idle", K_DUR, OFF(exfil_idle), 60, 365 * DAY, "1d"},
+	{"exfil.host_min_bytes", K_BYTES, OFF(exfil_host_min_bytes), 1 << 20, 1ULL << 50, "10GiB"},
+	{"exfil.pcr_shift", K_REAL, OFF(exfil_pcr_shift), 0, 2, "0.5"},
+	{"exfil.history_days", K_U32, OFF(exfil_history_days), 1, 3650, "7"},
+
+	{"staging.enabled", K_BOOL, OFF(stage_enabled), 0, 1, "yes"},
+	{"staging.min_bytes", K_BYTES, OFF(stage_min_bytes), 1 << 20, 1ULL << 50, "2GiB"},
+	{"staging.factor", K_U32, OFF(stage_factor), 1, 1u << 20, "5"},
+	{"staging.sigma", K_REAL, OFF(stage_sigma), 0, 100, "3"},
+	{"staging.history_days", K_U32, OFF(stage_history_days), 1, 3650, "4"},
 };
 
 static void seterr(char *err, size_t errsz, const char *fmt, const char *a, const char *b)
@@ -212,6 +246,38 @@ static int parse_dur(const char *s, uint64_t *secs)
 	return 0;
 }
 
+/* "1048576", "500MB", "1GiB", "2TB" -> bytes (decimal and binary units; B optional). */
+static int parse_bytes(const char *s, uint64_t *out)
+{
+	static const struct {
+		const char *u;
+		uint64_t mul;
+	} units[] = {{"", 1},
+		     {"B", 1},
+		     {"KB", 1000ULL},
+		     {"MB", 1000000ULL},
+		     {"GB", 1000000000ULL},
+		     {"TB", 1000000000000ULL},
+		     {"KiB", 1ULL << 10},
+		     {"MiB", 1ULL << 20},
+		     {"GiB", 1ULL << 30},
+		     {"TiB", 1ULL << 40}};
+	uint64_t v;
+	const char *e;
+
+	if (parse_u64(s, &v, &e))
+		return -1;
+	for (size_t i = 0; i < DW_ARRAY_LEN(units); i++) {
+		if (strcmp(e, units[i].u) == 0) {
+			if (v > UINT64_MAX / units[i].mul)
+				return -1;
+			*out = v * units[i].mul;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static int parse_bool(const char *s, int *out)
 {
 	static const char *const yes[] = {"yes", "true", "on", "1"};
@@ -230,7 +296,7 @@ static int parse_bool(const char *s, int *out)
 	return -1;
 }
 
-static int parse_real(const char *s, double *out)
+static int parse_real(const char *s, double lo, double hi, double *out)
 {
 	char *e;
 	double v;
@@ -239,7 +305,7 @@ static int parse_real(const char *s, double *out)
 		return -1;
 	errno = 0;
 	v = strtod(s, &e);
-	if (errno || *e || !(v >= 0 && v <= 100))
+	if (errno || *e || !(v >= lo && v <= hi))
 		return -1;
 	*out = v;
 	return 0;
@@ -257,20 +323,32 @@ static void *list_room(void *v, size_t n, size_t sz)
 	return realloc(v, (n ? 2 * n : 1) * sz);
 }
 
-static int add_net(struct dw_config *c, const char *s, size_t n)
+static void clear_users(struct dw_config *c)
+{
+	for (size_t i = 0; i < c->n_allow_users; i++)
+		free(c->allow_users[i]);
+	free(c->allow_users);
+	c->allow_users = NULL;
+	c->n_allow_users = 0;
+}
+
+static int add_net(struct dw_netlist *l, const char *s, size_t n)
 {
 	struct dw_cidr net;
 	struct dw_cidr *nv;
 
 	if (dw_cidr_parse(s, n, &net) != DW_OK)
 		return DW_EINVAL;
-	if (c->n_allow_nets >= DW_CONFIG_ALLOW_MAX)
+	for (size_t i = 0; i < l->n; i++) /* a repeat (the default written out again) adds nothing */
+		if (l->v[i].bits == net.bits && dw_ip_eq(&l->v[i].net, &net.net))
+			return DW_OK;
+	if (l->n >= DW_CONFIG_ALLOW_MAX)
 		return DW_ERANGE;
-	nv = list_room(c->allow_nets, c->n_allow_nets, sizeof(*nv));
+	nv = list_room(l->v, l->n, sizeof(*nv));
 	if (!nv)
 		return DW_ENOMEM;
-	c->allow_nets = nv;
-	c->allow_nets[c->n_allow_nets++] = net;
+	l->v = nv;
+	l->v[l->n++] = net;
 	return DW_OK;
 }
 
@@ -308,12 +386,23 @@ static int add_user(struct dw_config *c, const char *s, size_t n)
 	return DW_OK;
 }
 
-/* Appends every comma-separated member of v to a list key. */
+/* Appends every comma-separated member of v to a list key ("none" empties it). */
 static int set_list(struct dw_config *c, const struct key *k, const char *v, char *err,
 		    size_t errsz)
 {
+	struct dw_netlist *nets = (struct dw_netlist *)((char *)c + k->off);
 	const char *p = v;
 
+	if (strcmp(v, "none") == 0) {
+		if (k->type == K_NETS) {
+			free(nets->v);
+			nets->v = NULL;
+			nets->n = 0;
+		} else {
+			clear_users(c);
+		}
+		return DW_OK;
+	}
 	while (*p) {
 		const char *q = strchr(p, ',');
 		size_t n = q ? (size_t)(q - p) : strlen(p);
@@ -325,7 +414,7 @@ static int set_list(struct dw_config *c, const struct key *k, const char *v, cha
 			return DW_EINVAL;
 		}
 		if (item[0]) {
-			rc = k->type == K_NETS ? add_net(c, item, strlen(item))
+			rc = k->type == K_NETS ? add_net(nets, item, strlen(item))
 					       : add_user(c, item, strlen(item));
 			if (rc == DW_ENOMEM) {
 				seterr(err, errsz, "%s: %s", k->name, "out of memory");
@@ -383,11 +472,16 @@ static int set_key(struct dw_config *c, const struct key *k, const char *v, char
 	}
 	case K_REAL: {
 		double d;
-		if (parse_real(v, &d))
+		if (parse_real(v, (double)k->min, (double)k->max, &d))
 			goto bad;
 		*(double *)(base + k->off) = d;
 		return DW_OK;
 	}
+	case K_BYTES:
+		if (parse_bytes(v, &u) || u < k->min || u > k->max)
+			goto bad;
+		*(uint64_t *)(base + k->off) = u;
+		return DW_OK;
 	case K_NETS:
 	case K_USERS:
 		return set_list(c, k, v, err, errsz);
@@ -399,13 +493,15 @@ bad:
 
 static void clear_lists(struct dw_config *c)
 {
-	for (size_t i = 0; i < c->n_allow_users; i++)
-		free(c->allow_users[i]);
-	free(c->allow_users);
-	free(c->allow_nets);
-	c->allow_users = NULL;
-	c->allow_nets = NULL;
-	c->n_allow_users = c->n_allow_nets = 0;
+	clear_users(c);
+	for (size_t i = 0; i < DW_ARRAY_LEN(keys); i++) {
+		if (keys[i].type == K_NETS) {
+			struct dw_netlist *l = (struct dw_netlist *)((char *)c + keys[i].off);
+			free(l->v);
+			l->v = NULL;
+			l->n = 0;
+		}
+	}
 }
 
 int dw_config_new(struct dw_config **out)
@@ -601,6 +697,21 @@ static void dump_dur(struct dw_sb *sb, int64_t ns)
 		dw_sb_printf(sb, "%llds", (long long)s);
 }
 
+/* The largest binary unit that divides n, so the dump reads back exactly. */
+static void dump_bytes(struct dw_sb *sb, uint64_t n)
+{
+	static const char *const u[] = {"TiB", "GiB", "MiB", "KiB"};
+
+	for (int i = 0; i < 4; i++) {
+		uint64_t m = 1ULL << (40 - 10 * i);
+		if (n && n % m == 0) {
+			dw_sb_printf(sb, "%llu%s", (unsigned long long)(n / m), u[i]);
+			return;
+		}
+	}
+	dw_sb_u64(sb, n);
+}
+
 void dw_config_dump(const struct dw_config *c, struct dw_sb *sb)
 {
 	const char *base = (const char *)c;
@@ -614,14 +725,18 @@ void dw_config_dump(const struct dw_config *c, struct dw_sb *sb)
 		case K_DUR: dump_dur(sb, *(const int64_t *)(base + k->off)); break;
 		case K_BOOL: dw_sb_puts(sb, *(const int *)(base + k->off) ? "yes" : "no"); break;
 		case K_REAL: dw_sb_printf(sb, "%g", *(const double *)(base + k->off)); break;
-		case K_NETS:
-			for (size_t j = 0; j < c->n_allow_nets; j++) {
+		case K_BYTES: dump_bytes(sb, *(const uint64_t *)(base + k->off)); break;
+		case K_NETS: {
+			const struct dw_netlist *l = (const void *)(base + k->off);
+			if (l->n == 0 && k->def[0])
+				dw_sb_puts(sb, "none"); /* so that loading the dump empties the default */
+			for (size_t j = 0; j < l->n; j++) {
 				char b[DW_IP_BUFSZ];
-				dw_ip_format(&c->allow_nets[j].net, b);
-				dw_sb_printf(sb, "%s%s/%u", j ? ", " : "", b,
-					     (unsigned)c->allow_nets[j].bits);
+				dw_ip_format(&l->v[j].net, b);
+				dw_sb_printf(sb, "%s%s/%u", j ? ", " : "", b, (unsigned)l->v[j].bits);
 			}
 			break;
+		}
 		case K_USERS:
 			for (size_t j = 0; j < c->n_allow_users; j++)
 				dw_sb_printf(sb, "%s%s", j ? ", " : "", c->allow_users[j]);
@@ -631,12 +746,33 @@ void dw_config_dump(const struct dw_config *c, struct dw_sb *sb)
 	}
 }
 
-int dw_config_allow_ip(const struct dw_config *c, const struct dw_ip *ip)
+int dw_netlist_match(const struct dw_netlist *l, const struct dw_ip *ip)
 {
-	for (size_t i = 0; i < c->n_allow_nets; i++)
-		if (dw_cidr_match(&c->allow_nets[i], ip))
+	for (size_t i = 0; i < l->n; i++)
+		if (dw_cidr_match(&l->v[i], ip))
 			return 1;
 	return 0;
+}
+
+int dw_config_allow_ip(const struct dw_config *c, const struct dw_ip *ip)
+{
+	return dw_netlist_match(&c->allow_ips, ip);
+}
+
+int dw_config_internal(const struct dw_config *c, const struct dw_ip *ip)
+{
+	return dw_netlist_match(&c->internal, ip);
+}
+
+int dw_config_role(const struct dw_config *c, const struct dw_ip *ip)
+{
+	if (dw_netlist_match(&c->srv_file, ip))
+		return DW_ROLE_FILE;
+	if (dw_netlist_match(&c->srv_mail, ip))
+		return DW_ROLE_MAIL;
+	if (dw_netlist_match(&c->srv_web, ip))
+		return DW_ROLE_WEB;
+	return DW_ROLE_NONE;
 }
 
 int dw_config_allow_user(const struct dw_config *c, const char *u, size_t n)

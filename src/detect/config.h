@@ -7,8 +7,11 @@
  * File format: "[section]" lines, then "key = value" lines (the key is
  * "section.key"); "section.key = value" also works outside any section.
  * "#" starts a comment. Durations take a unit: 30s, 20m, 2h, 7d (a bare
- * number is seconds). Booleans: yes/no, true/false, on/off, 1/0. Lists
- * (allow.ips, allow.users) are comma-separated and repeated keys append.
+ * number is seconds). Byte sizes take a unit too: 500MB, 1GiB, 2TB (a
+ * bare number is bytes). Booleans: yes/no, true/false, on/off, 1/0. Lists
+ * (allow.*, networks.internal, servers.*) are comma-separated, and
+ * repeated keys append, to the defaults too (a range already listed adds
+ * nothing); the value "none" empties a list first.
  * An unknown key or a bad value is an error naming file:line, and so is a
  * line with a NUL byte or longer than 4095 bytes.
  *
@@ -22,8 +25,17 @@
 #include "../core/ip.h"
 #include "../core/sb.h"
 
-/* Most allowlist entries of each kind (allow.ips, allow.users). */
+/* Most entries of each list (allow.ips, allow.users, networks.internal, servers.*). */
 #define DW_CONFIG_ALLOW_MAX 4096
+
+/* A list of addresses and CIDRs, checked linearly (a handful of entries). */
+struct dw_netlist {
+	struct dw_cidr *v;
+	size_t n;
+};
+
+/* Server roles (servers.* and the ports that reveal them; flow.c). */
+enum dw_role { DW_ROLE_NONE = 0, DW_ROLE_FILE, DW_ROLE_MAIL, DW_ROLE_WEB };
 
 struct dw_config {
 	/* [limits]: entries of each capped table (see src/detect/source.c). */
@@ -36,10 +48,13 @@ struct dw_config {
 	uint32_t lim_accounts;  /* per-account MFA, lockout and access state */
 	uint32_t lim_shares;    /* (user, share) pairs seen */
 	uint32_t lim_explicit;  /* (host, subject, target user) explicit-credential uses */
+	uint32_t lim_flow_hosts; /* internal hosts with flow state */
+	uint32_t lim_flow_pairs; /* (internal host, external destination) pairs */
+	uint32_t lim_flow_dests; /* external destination aggregates (/24, /48) */
+	uint32_t lim_vpn;        /* VPN addresses with their last sessions */
 
 	/* [allow] */
-	struct dw_cidr *allow_nets; /* addresses and CIDRs, checked linearly */
-	size_t n_allow_nets;
+	struct dw_netlist allow_ips;
 	char **allow_users;         /* normalised keys, kept sorted */
 	size_t n_allow_users;
 
@@ -128,6 +143,37 @@ struct dw_config {
 	int expl_enabled;
 	uint32_t expl_min_users;   /* distinct target accounts from one host+subject */
 	int64_t expl_window;
+
+	/* [networks], [servers] */
+	struct dw_netlist internal;   /* our address space (default RFC 1918 + RFC 4193) */
+	struct dw_netlist srv_file, srv_mail, srv_web;
+
+	/* [flow] (shared by exfil and staging) */
+	int64_t flow_learn;        /* first stretch of flow data: destinations are learned, not judged */
+	int64_t flow_window;       /* quiet time that ends a pair's run and forgets hosts and destinations */
+
+	/* [exfil] */
+	int exfil_enabled;
+	uint64_t exfil_min_bytes;  /* a run to a rare new destination must reach this */
+	uint32_t exfil_host_factor; /* ... at this many times the host's usual daily upload */
+	uint32_t exfil_rare_hosts; /* rare: at most this many internal hosts use the destination ... */
+	uint32_t exfil_rare_pct;   /* ... or at most this share of the active hosts */
+	uint32_t exfil_common_hosts; /* prevalent: at least this many hosts ... */
+	uint32_t exfil_common_pct; /* ... and this share of the active hosts */
+	uint64_t exfil_burst_bytes;
+	int64_t exfil_burst_window;
+	uint32_t exfil_growth;     /* a run is reported again when it has grown this many times */
+	int64_t exfil_idle;        /* ... and its last bytes when its pair has been quiet this long */
+	uint64_t exfil_host_min_bytes; /* exfil.host: a day's upload must reach this */
+	double exfil_pcr_shift;    /* ... and move the host's producer-consumer ratio this far */
+	uint32_t exfil_history_days; /* days of a host's history before its baseline is trusted */
+
+	/* [staging] */
+	int stage_enabled;
+	uint64_t stage_min_bytes;  /* a day's reads from internal servers must reach this */
+	uint32_t stage_factor;     /* ... this many times the host's usual day */
+	double stage_sigma;        /* ... and lie this many deviations above its and everyone's days */
+	uint32_t stage_history_days;
 };
 
 /* Allocates a config holding the defaults. Returns DW_OK or DW_ENOMEM; free with dw_config_free. */
@@ -160,6 +206,15 @@ void dw_config_dump(const struct dw_config *c, struct dw_sb *sb);
 
 /* 1 if ip is in allow.ips (address or CIDR). */
 int dw_config_allow_ip(const struct dw_config *c, const struct dw_ip *ip);
+
+/* 1 if ip lies in one of l's ranges. */
+int dw_netlist_match(const struct dw_netlist *l, const struct dw_ip *ip);
+
+/* 1 if ip is in networks.internal. */
+int dw_config_internal(const struct dw_config *c, const struct dw_ip *ip);
+
+/* The configured role of an internal server (servers.file/mail/web), DW_ROLE_NONE if none. */
+int dw_config_role(const struct dw_config *c, const struct dw_ip *ip);
 
 /* 1 if the normalised user key u[0..n) is in allow.users. */
 int dw_config_allow_user(const struct dw_config *c, const char *u, size_t n);

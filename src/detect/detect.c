@@ -91,7 +91,8 @@ int dw_detect_new(struct dw_detect **out, const struct dw_config *cfg, struct dw
 	if ((rc = dw_source_init(d)) != DW_OK || (rc = dw_dist_init(d)) != DW_OK ||
 	    (rc = dw_comp_init(d)) != DW_OK || (rc = dw_dedupe_init(d)) != DW_OK ||
 	    (rc = dw_mfa_init(d)) != DW_OK || (rc = dw_lock_init(d)) != DW_OK ||
-	    (rc = dw_access_init(d)) != DW_OK || (rc = dw_expl_init(d)) != DW_OK)
+	    (rc = dw_access_init(d)) != DW_OK || (rc = dw_expl_init(d)) != DW_OK ||
+	    (rc = dw_flow_init(d)) != DW_OK)
 		goto fail;
 	*out = d;
 	return DW_OK;
@@ -112,6 +113,7 @@ void dw_detect_free(struct dw_detect *d)
 	if (!d)
 		return;
 	/* modules whose tables' eviction callbacks push alerts go first */
+	dw_flow_free(d);
 	dw_access_free(d);
 	dw_lock_free(d);
 	dw_expl_free(d);
@@ -278,7 +280,7 @@ static int allowlisted(const struct dw_detect *d, const struct dw_event *e)
 {
 	const struct dw_config *c = d->cfg;
 
-	if (c->n_allow_nets && e->src_ip.fam && dw_config_allow_ip(c, &e->src_ip))
+	if (c->allow_ips.n && e->src_ip.fam && dw_config_allow_ip(c, &e->src_ip))
 		return 1;
 	if (c->n_allow_users && e->user.n && dw_config_allow_user(c, e->user.p, e->user.n))
 		return 1;
@@ -404,6 +406,16 @@ void dw_detect_event(struct dw_detect *d, const struct dw_event *e)
 			dw_expl_event(d, e);
 		klen = dw_source_key(e, key);
 		dw_access_event(d, e, key, klen);
+		if (e->assigned_ip.fam)
+			dw_flow_vpn(d, e);
+		break;
+	case DW_ACT_FLOW:
+		/* a flow is allowlisted by either end (a backup service's range, say) */
+		if (allowlisted(d, e) ||
+		    (d->cfg->allow_ips.n && dw_config_allow_ip(d->cfg, &e->dst_ip)))
+			d->st.allowlisted++;
+		else
+			dw_flow_event(d, e);
 		break;
 	default:
 		break;
@@ -423,13 +435,15 @@ void dw_detect_flush(struct dw_detect *d)
 		dw_access_tick(d, d->now, 1);
 		dw_expl_tick(d, d->now, 1);
 	}
+	dw_flow_flush(d);
 	batch_emit(d);
 }
 
 void dw_detect_stats(const struct dw_detect *d, struct dw_detect_stats *st)
 {
 	struct dw_table *t[] = {d->src,    d->pair, d->user, d->known, d->queue, d->qslow, d->comp,
-				d->dedupe, d->mfa,  d->lock, d->acc,   d->share, d->expl,  d->explu};
+				d->dedupe, d->mfa,  d->lock, d->acc,   d->share, d->expl,  d->explu,
+				d->fhost,  d->fpair, d->fdest, d->vpn};
 
 	*st = d->st;
 	st->table_evicted = d->pend_overwritten + d->evicted_base;

@@ -23,6 +23,8 @@ struct dw_detect_stats {
 	uint64_t out_of_order;    /* events older than the newest seen (processed anyway) */
 	uint64_t duplicates;      /* Windows records of an attempt another machine logged too */
 	uint64_t dedupe_early;    /* held name-only records released early (hold ring full) */
+	uint64_t flows;           /* flow events with both addresses */
+	uint64_t flows_other;     /* ... of which neither ours to the outside nor a server read */
 	uint64_t table_evicted;   /* sum over every capped table */
 	size_t table_memuse;      /* bytes of every capped table */
 };

@@ -19,6 +19,9 @@
  *   lockout.c     lockout_storm: many accounts locked in a window
  *   access.c      new_access: what a compromised account did next
  *   explicit.c    password_spray seen from the attacking machine (4648)
+ *   flow.c        flow events: internal vs external, per-host days, the
+ *                 (host, destination) pairs, destinations, VPN addresses
+ *   exfil.c       exfiltration (slow, burst, host) and internal_staging
  *
  * Times are event times in ns. "Episode" = the failures of one source since
  * its last report or since it was last forgotten; pairs and users carry the
@@ -235,6 +238,13 @@ struct dw_detect {
 	struct dw_table *share; /* [len][user][host][share] -> struct dw_known */
 	struct dw_table *expl;  /* [host][subject] -> struct dw_expl */
 	struct dw_table *explu; /* [host][subject][target user] -> struct dw_expl_user */
+	struct dw_table *fhost; /* internal host -> struct dw_fhost (flow.c) */
+	struct dw_table *fpair; /* [host key][destination key] -> struct dw_fpair */
+	struct dw_table *fdest; /* destination key -> struct dw_fdest */
+	struct dw_table *vpn;   /* VPN (intranet) address -> struct dw_vpn */
+	int64_t flow_first;     /* time of the first flow (DW_TS_NONE before) */
+	int64_t flow_day;       /* day (UTC, since the epoch) of the newest flow; -1 before */
+	struct dw_ewma stage_all; /* everyone's daily reads from internal servers */
 	uint32_t acc_open;      /* access reports open (access.c) */
 	uint32_t expl_open;     /* explicit-credential sprays open (explicit.c) */
 
@@ -528,6 +538,104 @@ void dw_expl_event(struct dw_detect *d, const struct dw_event *e);
 /* Reports the sprays quiet for explicit.window at now (all if flush). */
 void dw_expl_tick(struct dw_detect *d, int64_t now, int flush);
 
+/* ---- flow.c ---- */
+/* Destination aggregate key: [4][3 bytes of a /24] or [6][6 bytes of a /48]. */
+#define DW_DEST_KEY_MAX 8 /* 7 used; a table key holds at least 8 */
+#define DW_HOST_KEY_MAX 17
+#define DW_FPAIR_KEY_MAX (DW_HOST_KEY_MAX + DW_DEST_KEY_MAX)
+#define DW_VPN_USER_MAX 47
+
+/* Per internal host: today's counters and its daily baselines. */
+struct dw_fhost {
+	int64_t last;              /* last flow */
+	int64_t up_first, up_last; /* today's flows to and from external destinations */
+	int64_t rd_first, rd_last; /* today's reads from internal servers */
+	uint64_t up, down;         /* today's bytes to / from external destinations */
+	uint64_t rd;               /* today's bytes read from internal servers */
+	uint64_t top_up, top_rd;   /* today's most-uploaded destination, most-read server: bytes */
+	uint64_t top_ref, rd_ref;  /* ... the record of their biggest flow */
+	struct dw_ewma up_b;       /* daily upload (days with external traffic) */
+	struct dw_ewma pcr_b;      /* daily producer-consumer ratio (out - in) / (out + in) */
+	struct dw_ewma rd_b;       /* daily reads (days with reads) */
+	int64_t day;               /* day of the counters */
+	uint16_t days, rdays;      /* days learned into up_b / rd_b (saturating) */
+	uint16_t logs;             /* bit per dw_log of today's flows */
+	uint8_t top_dst[1 + DW_DEST_KEY_MAX]; /* [len][key] of the most-uploaded destination */
+	uint8_t top_srv[1 + DW_HOST_KEY_MAX]; /* [len][key] of the most-read server */
+};
+
+/* Pair flags */
+enum {
+	DW_FP_OLD = 1u << 0,   /* the run began while flow.learn lasted: an established pair */
+	DW_FP_REP = 1u << 1,   /* the run was judged exfiltration and is being reported */
+	DW_FP_BURST = 1u << 2, /* a burst was reported in the current half window */
+	DW_FP_BURST2 = 1u << 3, /* ... in the previous one */
+};
+
+/* Per (internal host, external destination aggregate): its current run. */
+struct dw_fpair {
+	int64_t first, last;   /* the run: first and last flow */
+	int64_t rep_ts;        /* end of what was reported (the next report starts there) */
+	uint64_t run, rep;     /* bytes out in the run; of which reported */
+	uint64_t base;         /* host's usual daily upload when the run began (0: unknown) */
+	uint64_t burst[2];     /* bytes of the previous and the current half burst window */
+	int64_t bhalf;         /* index of the current half window */
+	uint64_t day_up;       /* today's bytes out */
+	uint64_t last_ref;     /* record of the last flow */
+	int64_t day;           /* day of day_up */
+	uint16_t days;         /* days with traffic in the run (saturating) */
+	uint8_t flags;         /* DW_FP_* */
+	uint16_t logs;         /* bit per dw_log */
+};
+
+struct dw_fdest {
+	int64_t first, last;   /* first and last flow (any host) */
+	uint32_t hosts;        /* internal hosts with a pair to it (its prevalence) */
+};
+
+/* The last two sessions of a VPN address, newest first. */
+struct dw_vsess {
+	int64_t start, end;    /* end = INT64_MAX while open */
+	uint8_t ulen;
+	char user[DW_VPN_USER_MAX];
+};
+struct dw_vpn {
+	struct dw_vsess s[2];
+};
+
+int dw_flow_init(struct dw_detect *d) DW_WUR;
+void dw_flow_free(struct dw_detect *d);
+/* A flow event. */
+void dw_flow_event(struct dw_detect *d, const struct dw_event *e);
+/* A gateway session start or end that names the address it gave the client. */
+void dw_flow_vpn(struct dw_detect *d, const struct dw_event *e);
+/* End of input: closes every host's day, reports every run's unreported bytes. */
+void dw_flow_flush(struct dw_detect *d);
+/* Destination aggregate key of ip into key (DW_DEST_KEY_MAX bytes); returns its length. */
+size_t dw_flow_dest_key(const struct dw_ip *ip, uint8_t *key);
+/* Text of a destination key ("192.0.2.0/24", "2001:db8:1::/48") into buf (DW_IP_BUFSZ + 4). */
+size_t dw_flow_dest_text(const uint8_t *key, size_t klen, char *buf);
+/* Adds the accounts whose VPN sessions held address hkey within [t0, t1] to a's users. */
+void dw_flow_vpn_users(struct dw_detect *d, const uint8_t *hkey, size_t hklen, int64_t t0,
+		       int64_t t1, struct dw_alert *a);
+/* Active internal hosts (with flow state) and the prevalence thresholds derived from them. */
+int dw_flow_rare(const struct dw_detect *d, uint32_t hosts);
+int dw_flow_common(const struct dw_detect *d, uint32_t hosts);
+
+/* ---- exfil.c ---- */
+/*
+ * Bytes out of host h to pair p (key pkey: host key of hklen bytes, then
+ * the destination's) in flow e: the slow and burst rules.
+ */
+void dw_exfil_flow(struct dw_detect *d, const struct dw_event *e, const struct dw_fhost *h,
+		   struct dw_fpair *p, const uint8_t *pkey, size_t pklen, size_t hklen,
+		   uint64_t bytes, const struct dw_fdest *dst);
+/* A run's bytes not yet reported, reported (after exfil idle, a run's end, eviction, flush). */
+void dw_exfil_remainder(struct dw_detect *d, struct dw_fpair *p, const uint8_t *pkey,
+			size_t pklen, size_t hklen);
+/* The end of host h's day: the exfil.host and internal_staging rules, then its baselines. */
+void dw_exfil_day(struct dw_detect *d, struct dw_fhost *h, const uint8_t *hkey, size_t hklen);
+
 /* ---- snapshot.c ---- */
 /*
  * The state blob's fields: little-endian, fixed width. Writers append to an
@@ -607,5 +715,7 @@ void dw_access_save(const struct dw_detect *d, struct dw_sb *sb);
 int dw_access_load(struct dw_detect *d, struct dw_snap_r *r) DW_WUR;
 void dw_expl_save(const struct dw_detect *d, struct dw_sb *sb);
 int dw_expl_load(struct dw_detect *d, struct dw_snap_r *r) DW_WUR;
+void dw_flow_save(const struct dw_detect *d, struct dw_sb *sb);
+int dw_flow_load(struct dw_detect *d, struct dw_snap_r *r) DW_WUR;
 
 #endif

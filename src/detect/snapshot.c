@@ -19,7 +19,7 @@
  * report's detector by name, a held event's input name as its id, an open
  * alert inside the entry that owns it.
  *
- * Format (version 1; integers little-endian and fixed width, doubles as
+ * Format (version 2; integers little-endian and fixed width, doubles as
  * their IEEE bits):
  *   "DWSNAP\r\n"  u32 version  u64 config fingerprint
  *   sections, each opened by a 4-byte tag:
@@ -55,7 +55,7 @@
  *   compromised 32 + 16, dedupe 32 + 26, mfa 32 + 24, lockout 32 + 114,
  *   access 32 + 78 + its open report, share 32 + 16, explicit 64 + 41 + its
  *   open spray, explicit users 128 + 4; pending ring 4,096 x 171, deferred
- *   ring 4,096 x 235, hold ring 1,024 x at most 1,165, windows 5 x 145 x 4,
+ *   ring 4,096 x 235, hold ring 1,024 x at most 1,182, windows 5 x 145 x 4,
  *   input names 1,024 x at most 1,025.
  * At the default caps a full state is at most about 85 MiB (8.3 MiB of it
  * the pair keys repeated in the source lists) plus the open alerts' lists
@@ -70,7 +70,7 @@
 #include "internal.h"
 
 #define SNAP_MAGIC "DWSNAP\r\n"
-#define SNAP_VERSION 1
+#define SNAP_VERSION 2 /* 2: held events carry assigned_ip; flow state (flow.c) */
 #define SNAP_TIME_MIN (-((int64_t)1 << 61))
 #define SNAP_COUNT_MAX ((uint64_t)1 << 40) /* counts that are int64_t in the state */
 #define SNAP_ITEM_MAX 4096                 /* longest list member */
@@ -164,6 +164,7 @@ void dw_snap_put_event(struct dw_sb *sb, const struct dw_event *e)
 	dw_snap_put(sb, e->offset, 8);
 	put_ip(sb, &e->src_ip);
 	put_ip(sb, &e->dst_ip);
+	put_ip(sb, &e->assigned_ip);
 	put_slice(sb, e->user);
 	put_slice(sb, e->host);
 	put_slice(sb, e->program);
@@ -385,6 +386,7 @@ void dw_snap_get_event(struct dw_snap_r *r, struct dw_event *e)
 	e->offset = dw_snap_get(r, 8);
 	get_ip(r, &e->src_ip);
 	get_ip(r, &e->dst_ip);
+	get_ip(r, &e->assigned_ip);
 	un = dw_snap_get_bytes(r, e->user_buf, DW_USER_MAX);
 	e->user_buf[un] = 0;
 	e->user = dw_slice_make(e->user_buf, un);
@@ -449,7 +451,7 @@ static int fingerprint(const struct dw_config *c, uint64_t *out)
 	struct dw_sb sb;
 	int rc = DW_OK;
 
-	x.n_allow_nets = 0; /* the allowlists filter events; the state does not depend on them */
+	x.allow_ips.n = 0; /* the allowlists filter events; the state does not depend on them */
 	x.n_allow_users = 0;
 	dw_sb_init(&sb, (size_t)1 << 20);
 	dw_config_dump(&x, &sb);
@@ -479,6 +481,8 @@ static void save_clock(const struct dw_detect *d, struct dw_sb *sb)
 	dw_snap_put(sb, d->st.out_of_order, 8);
 	dw_snap_put(sb, d->st.duplicates, 8);
 	dw_snap_put(sb, d->st.dedupe_early, 8);
+	dw_snap_put(sb, d->st.flows, 8);
+	dw_snap_put(sb, d->st.flows_other, 8);
 	dw_snap_put(sb, d->alerts_dropped, 8);
 	dw_snap_put(sb, st.table_evicted - d->pend_overwritten, 8); /* the tables' and before */
 	/* the interned input names, in id order */
@@ -508,6 +512,8 @@ static int load_clock(struct dw_detect *d, struct dw_snap_r *r)
 	d->st.out_of_order = dw_snap_get(r, 8);
 	d->st.duplicates = dw_snap_get(r, 8);
 	d->st.dedupe_early = dw_snap_get(r, 8);
+	d->st.flows = dw_snap_get(r, 8);
+	d->st.flows_other = dw_snap_get(r, 8);
 	d->alerts_dropped = dw_snap_get(r, 8);
 	d->evicted_base = dw_snap_get(r, 8);
 	n = (uint32_t)dw_snap_get_max(r, 4, DW_FILES_MAX);
@@ -1052,6 +1058,7 @@ int dw_detect_save(const struct dw_detect *d, struct dw_sb *sb)
 	dw_lock_save(d, sb);
 	dw_access_save(d, sb);
 	dw_expl_save(d, sb);
+	dw_flow_save(d, sb);
 	dw_snap_put_tag(sb, "END.");
 	if (!sb->toobig)
 		dw_snap_put(sb, dw_detect_hash(sb->p + start, sb->n - start), 8);
@@ -1089,7 +1096,7 @@ int dw_detect_load(struct dw_detect *d, const void *p, size_t n)
 	    (rc = load_dist(d, &r)) != DW_OK || (rc = load_comp(d, &r)) != DW_OK ||
 	    (rc = dw_dedupe_load(d, &r)) != DW_OK || (rc = dw_mfa_load(d, &r)) != DW_OK ||
 	    (rc = dw_lock_load(d, &r)) != DW_OK || (rc = dw_access_load(d, &r)) != DW_OK ||
-	    (rc = dw_expl_load(d, &r)) != DW_OK)
+	    (rc = dw_expl_load(d, &r)) != DW_OK || (rc = dw_flow_load(d, &r)) != DW_OK)
 		return rc;
 	dw_snap_tag(&r, "END.");
 	return r.bad || r.off != r.n ? DW_EINVAL : DW_OK;

@@ -18,6 +18,12 @@
  *               known: they must be reset).
  *   access      new_access: users and sources link; destinations and
  *               bytes_out are kept.
+ *   exfil       exfiltration, internal_staging: the same (sources are
+ *               internal hosts, users the accounts of VPN sessions that
+ *               held their address). bytes_out: exfil.slow reports add up
+ *               (each carries the bytes since the last); exfil.burst and
+ *               exfil.host describe bytes a slow report may also count, so
+ *               the incident takes the larger of the two sums, never both.
  *   ignored     stale_credentials (never starts or joins an incident: it is
  *               hygiene, not an intrusion), lockout_storm (its users are up
  *               to thousands of locked accounts and its sources are domain
@@ -26,8 +32,10 @@
  *               here (a new kind must be added deliberately).
  * Any alert of a linking kind starts an incident when it shares nothing with
  * one held: status "intrusion" when some account is compromised (by a
- * compromise alert or an attack alert's compromised list), else "attack"
- * (including an incident whose only news is a validated password).
+ * compromise alert or an attack alert's compromised list), else
+ * "exfiltration" when it holds exfil alerts (data left or was staged, and
+ * no login explains it yet), else "attack" (including an incident whose
+ * only news is a validated password).
  *
  * Linking: one hash index maps a key ("s" + source or "u" + account, exact
  * bytes) to a node owned by exactly one incident. An alert's keys are looked
@@ -75,7 +83,7 @@
 
 #include "../core/tm.h"
 
-enum role { R_IGNORE, R_ATTACK, R_COMPROMISE, R_VALIDATED, R_ACCESS };
+enum role { R_IGNORE, R_ATTACK, R_COMPROMISE, R_VALIDATED, R_ACCESS, R_EXFIL };
 
 enum {
 	F_TARGETED = DW_INCIDENT_TARGETED,
@@ -112,7 +120,9 @@ struct inc {
 	struct node *nodes;
 	size_t n_src, n_acct;
 	int got_in;          /* some account compromised (even if its node was cut) */
+	uint32_t exfil;      /* exfiltration and internal_staging alerts */
 	uint64_t alerts, bytes_out;
+	uint64_t exfil_slow, exfil_other; /* exfiltration bytes (see the top comment) */
 	int has_bytes;
 	char *dest[DW_INCIDENT_DEST_MAX];
 	size_t n_dest;
@@ -165,7 +175,16 @@ static enum role role_of(const char *kind)
 		return R_VALIDATED;
 	if (strcmp(kind, "new_access") == 0)
 		return R_ACCESS;
+	if (strcmp(kind, "exfiltration") == 0 || strcmp(kind, "internal_staging") == 0)
+		return R_EXFIL;
 	return R_IGNORE;
+}
+
+static const char *status_of(const struct inc *x)
+{
+	if (x->got_in || x->first_comp != INT64_MAX)
+		return "intrusion";
+	return x->exfil ? "exfiltration" : "attack";
 }
 
 static uint32_t key_hash(const char *k, size_t n)
@@ -474,8 +493,11 @@ static void inc_merge(struct dw_incidents *b, struct inc *dst, struct inc *src)
 	dst->first_comp = DW_MIN(dst->first_comp, src->first_comp);
 	dst->alerts += src->alerts;
 	dst->bytes_out += src->bytes_out;
+	dst->exfil_slow += src->exfil_slow;
+	dst->exfil_other += src->exfil_other;
 	dst->has_bytes |= src->has_bytes;
 	dst->got_in |= src->got_in;
+	dst->exfil += src->exfil;
 	dst->cut_src += src->cut_src;
 	dst->cut_acct += src->cut_acct;
 	dst->cut_dest += src->cut_dest;
@@ -728,14 +750,21 @@ void dw_incidents_add(struct dw_incidents *b, const struct dw_alert *a)
 		flag_accounts(b, x, &a->users, F_VALIDATED, kb);
 		flag_accounts(b, x, &a->compromised, F_COMPROMISED, kb);
 		break;
-	default: /* R_ACCESS */
+	default: /* R_ACCESS, R_EXFIL */
+		if (r == R_EXFIL)
+			x->exfil++;
 		flag_accounts(b, x, &a->users, 0, kb);
 		flag_accounts(b, x, &a->compromised, F_COMPROMISED, kb);
 		for (size_t i = 0; i < a->destinations.n; i++)
 			if (a->destinations.v[i][0])
 				dest_put(b, x, a->destinations.v[i]);
 		if (a->has_bytes_out) {
-			x->bytes_out += a->bytes_out;
+			if (r == R_ACCESS)
+				x->bytes_out += a->bytes_out;
+			else if (strcmp(a->detector, "exfil.slow") == 0)
+				x->exfil_slow += a->bytes_out;
+			else
+				x->exfil_other += a->bytes_out;
 			x->has_bytes = 1;
 		}
 		break;
@@ -784,7 +813,8 @@ static void fill_view(struct dw_incidents *b, struct inc *x, uint64_t id,
 	memset(v, 0, sizeof(*v));
 	v->id = id;
 	v->intrusion = x->got_in || x->first_comp != INT64_MAX;
-	v->status = v->intrusion ? "intrusion" : "attack";
+	v->status = status_of(x);
+	v->exfil = x->exfil > 0;
 	v->first_seen = x->first == INT64_MAX ? DW_TS_NONE : x->first;
 	v->last_seen = x->last == INT64_MIN ? DW_TS_NONE : x->last;
 	v->first_compromise = x->first_comp == INT64_MAX ? DW_TS_NONE : x->first_comp;
@@ -812,7 +842,7 @@ static void fill_view(struct dw_incidents *b, struct inc *x, uint64_t id,
 	v->accounts = w->acct;
 	v->n_accounts = na;
 	v->has_bytes_out = x->has_bytes;
-	v->bytes_out = x->has_bytes ? x->bytes_out : 0;
+	v->bytes_out = x->has_bytes ? x->bytes_out + DW_MAX(x->exfil_slow, x->exfil_other) : 0;
 	memcpy(w->dest, x->dest, x->n_dest * sizeof(*w->dest));
 	qsort(w->dest, x->n_dest, sizeof(*w->dest), cmp_cstr);
 	v->destinations = w->dest;
@@ -1125,10 +1155,11 @@ void dw_incidents_text(struct dw_incidents *b, struct dw_sb *sb, size_t max)
 		dw_tm_format(x->first, 0, t1);
 		dw_tm_format(x->last, 0, t2);
 		dw_sb_printf(sb, "#%llu %s %s .. %s, %zu sources (",
-			     (unsigned long long)(b->emitted + i + 1), intr ? "intrusion" : "attack", t1,
+			     (unsigned long long)(b->emitted + i + 1), status_of(x), t1,
 			     t2, ns + (size_t)x->cut_src);
 		put_text(sb, x->minsrc ? x->minsrc : "-");
-		dw_sb_printf(sb, "), %zu accounts tried", nt + nr);
+		dw_sb_printf(sb, x->exfil && !intr ? "), %zu accounts named" : "), %zu accounts tried",
+			     nt + nr);
 		if (intr && x->first_comp != INT64_MAX && x->last > x->first_comp)
 			dw_sb_printf(sb, ", dwell %lld s",
 				     (long long)((x->last - x->first_comp) / DW_NS));

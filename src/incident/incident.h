@@ -123,8 +123,9 @@ struct dw_incident_event {
  */
 struct dw_incident_view {
 	uint64_t id;
-	const char *status;        /* "intrusion" or "attack" (static) */
+	const char *status;        /* "intrusion", "exfiltration" or "attack" (static) */
 	int intrusion;             /* status is "intrusion" */
+	int exfil;                 /* it holds exfiltration or internal_staging alerts */
 	int64_t first_seen, last_seen; /* ns; DW_TS_NONE when unknown */
 	int64_t first_compromise;  /* ns of the earliest compromise alert; DW_TS_NONE if none */
 	int64_t dwell_seconds;

@@ -135,10 +135,10 @@ static void put_compact(struct dw_sb *sb, double x)
 
 enum { LV_ATTACK = 1, LV_EXPOSED, LV_INTRUSION };
 
-/* How bad: an intrusion, passwords known but nothing got in, or an attack. */
+/* How bad: an intrusion or data leaving, passwords known but nothing got in, or an attack. */
 static int level(const struct dw_incident_view *v)
 {
-	return v->intrusion ? LV_INTRUSION : v->n_reset ? LV_EXPOSED : LV_ATTACK;
+	return v->intrusion || v->exfil ? LV_INTRUSION : v->n_reset ? LV_EXPOSED : LV_ATTACK;
 }
 
 static const char *lv_class(int lv)
@@ -1053,8 +1053,8 @@ static void head(struct dw_sb *sb, const char *title, const char *sub)
 
 /* Totals over the incidents, for the verdict and the cards. */
 struct totals {
-	size_t n, intrusions, exposed, resets, sources;
-	uint64_t attempts;
+	size_t n, intrusions, exposed, resets, sources, exfil;
+	uint64_t attempts, exfil_bytes;
 	int64_t dwell_max;
 	uint64_t dwell_id;
 };
@@ -1068,6 +1068,16 @@ static void verdict(struct dw_sb *sb, const struct totals *t)
 			     t->resets, t->resets == 1 ? "" : "s");
 		dw_human_dur(sb, t->dwell_max);
 		dw_sb_puts(sb, ".</div>\n");
+	} else if (t->exfil) {
+		dw_sb_printf(sb, "<div class=\"verdict v-crit\"><b>Data left the network: %zu incident%s",
+			     t->exfil, t->exfil == 1 ? "" : "s");
+		if (t->exfil_bytes) {
+			dw_sb_puts(sb, ", ");
+			dw_human_bytes(sb, t->exfil_bytes);
+			dw_sb_puts(sb, " out");
+		}
+		dw_sb_puts(sb, ".</b> No login in these logs explains it: find who used the hosts "
+			       "named below.</div>\n");
 	} else if (t->resets) {
 		dw_sb_printf(sb,
 			     "<div class=\"verdict v-high\"><b>No account got in, but %zu "
@@ -1241,6 +1251,10 @@ int dw_html_write(struct dw_incidents *b, const struct dw_hour *h, size_t n, con
 		t.n++;
 		t.intrusions += v.intrusion;
 		t.exposed += !v.intrusion && v.n_reset;
+		if (!v.intrusion && v.exfil) {
+			t.exfil++;
+			t.exfil_bytes += v.has_bytes_out ? v.bytes_out : 0;
+		}
 		t.resets += v.n_reset;
 		t.sources += v.n_sources + v.cut_sources;
 		t.attempts += v.attempts;

@@ -504,7 +504,7 @@ static void incident(struct dw_sb *sb, const struct dw_incident_view *v)
 {
 	dw_sb_puts(sb, rule);
 	dw_sb_printf(sb, "INCIDENT #%llu  %s%s\n", (unsigned long long)v->id,
-		     v->intrusion ? "INTRUSION" : "ATTACK",
+		     v->intrusion ? "INTRUSION" : v->exfil ? "EXFILTRATION" : "ATTACK",
 		     !v->intrusion && v->n_reset ? " (PASSWORDS KNOWN)" : "");
 	dw_sb_puts(sb, rule);
 	headline(sb, v);

@@ -112,7 +112,7 @@ DW_TEST(detect_config_file_format)
 	DW_ASSERT(dw_config_load(c, path, err, sizeof(err)) == DW_OK);
 	DW_ASSERT_EQ_INT(c->idle, 30 * 60 * DW_NS);
 	DW_ASSERT_EQ_INT(c->horizon, 2 * 86400 * DW_NS);
-	DW_ASSERT_EQ_INT(c->n_allow_nets, 3);
+	DW_ASSERT_EQ_INT(c->allow_ips.n, 3);
 	DW_ASSERT_EQ_INT(c->spray_min_users, 20);
 	DW_ASSERT_EQ_INT(c->stuff_unknown_pct, 70);
 	DW_ASSERT(c->dist_sigma > 2.49 && c->dist_sigma < 2.51);

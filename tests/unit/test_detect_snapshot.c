@@ -27,9 +27,11 @@
 struct evspec {
 	int log, action, reason;
 	const char *ip, *name, *user, *host, *code, *protocol, *target, *session, *file;
+	const char *dst, *assigned; /* a flow's responder; a VPN session's intranet address */
 	uint32_t event_id, has;
 	int mfa;
-	uint64_t bytes_out, duration_ms, line, record_id;
+	uint16_t dst_port;
+	uint64_t bytes_out, bytes_in, duration_ms, line, record_id;
 };
 
 /*
@@ -43,7 +45,8 @@ static void ev(struct dw_detect *d, int64_t t, const struct evspec *s)
 {
 	static const char *const files[DW_LOG__N] = {
 		[DW_LOG_WIN] = "/cases/dc01/Security.evtx", [DW_LOG_OKTA] = "logs/okta.json",
-		[DW_LOG_NETSCALER] = "logs/ns.log", [DW_LOG_ENTRA] = "logs/entra.json"};
+		[DW_LOG_NETSCALER] = "logs/ns.log", [DW_LOG_ENTRA] = "logs/entra.json",
+		[DW_LOG_ZEEK] = "logs/conn.log"};
 	struct dw_event e;
 
 	dw_event_clear(&e);
@@ -76,6 +79,18 @@ static void ev(struct dw_detect *d, int64_t t, const struct evspec *s)
 	if (s->bytes_out) {
 		e.bytes_out = s->bytes_out;
 		e.has |= DW_EV_HAS_BYTES_OUT;
+	}
+	if (s->bytes_in) {
+		e.bytes_in = s->bytes_in;
+		e.has |= DW_EV_HAS_BYTES_IN;
+	}
+	if (s->dst && dw_ip_parse(s->dst, strlen(s->dst), &e.dst_ip) != DW_OK)
+		return;
+	if (s->assigned && dw_ip_parse(s->assigned, strlen(s->assigned), &e.assigned_ip) != DW_OK)
+		return;
+	if (s->dst_port) {
+		e.dst_port = s->dst_port;
+		e.has |= DW_EV_HAS_DST_PORT;
 	}
 	if (s->duration_ms) {
 		e.duration_ms = s->duration_ms;
@@ -335,6 +350,71 @@ static const char *const mid_sets[] = {
 	"limits.known=8192",    "limits.accounts=4096", "limits.shares=4096",
 	"limits.explicit=4096", "limits.pending=1024", "limits.compromised=1024", NULL};
 
+/* Flows: a short learning stretch and short histories, so ten days hold everything. */
+static const char *const flow_sets[] = {
+	"limits.sources=4096",  "limits.users=4096",  "limits.pairs=8192",
+	"limits.known=8192",    "limits.accounts=4096", "limits.shares=4096",
+	"limits.explicit=4096", "limits.pending=1024", "limits.compromised=1024",
+	"limits.flow_hosts=64", "limits.flow_pairs=256", "limits.flow_destinations=128",
+	"limits.vpn_addresses=16", "flow.learn=1d", "exfil.history_days=2",
+	"staging.history_days=2", NULL};
+
+/*
+ * Ten days of eight hosts' flows (cloud uploads, downloads, file-server
+ * reads), a slow exfiltration from day 3, a VPN session that bursts 3 GB
+ * out on day 5, staging reads on day 6.
+ */
+static void sc_flow(struct dw_detect *d)
+{
+	struct evspec f = {.log = DW_LOG_ZEEK, .action = DW_ACT_FLOW, .protocol = "tcp"};
+	struct evspec vpn = {.log = DW_LOG_NETSCALER, .user = "awhite", .ip = "203.0.113.50",
+			     .host = "ns1", .assigned = "10.8.0.55", .session = "77"};
+	char src[32], dst[32];
+
+	for (int day = 0; day < 10; day++) {
+		int64_t t = T0 + day * DAY + 9 * HOUR;
+		for (int i = 1; i <= 8; i++) {
+			snprintf(src, sizeof(src), "10.1.0.%d", i);
+			snprintf(dst, sizeof(dst), "52.96.%d.10", i % 3);
+			f.ip = src;
+			f.dst = dst;
+			f.dst_port = 443;
+			f.bytes_out = 50000000 + (uint64_t)i * 1000000;
+			f.bytes_in = 500000000;
+			f.duration_ms = 600000;
+			ev(d, t + i * 60, &f);
+			f.dst = "10.0.0.10";
+			f.dst_port = 445;
+			f.bytes_out = 2000000;
+			f.bytes_in = day == 6 && i == 3 ? 30000000000ULL : 200000000;
+			ev(d, t + HOUR + i * 60, &f);
+		}
+		for (int k = 0; day >= 3 && k < 4; k++) {
+			f.ip = "10.1.0.3";
+			f.dst = "185.220.101.9";
+			f.dst_port = 443;
+			f.bytes_out = 5000000000ULL;
+			f.bytes_in = 20000000;
+			f.duration_ms = 1800000;
+			ev(d, t + 2 * HOUR + k * HOUR, &f);
+		}
+		if (day == 5) {
+			vpn.action = DW_ACT_SESSION_START;
+			ev(d, t + HOUR, &vpn);
+			for (int k = 0; k < 3; k++) {
+				f.ip = "10.8.0.55";
+				f.dst = "91.92.240.7";
+				f.bytes_out = 1000000000;
+				f.bytes_in = 1000000;
+				f.duration_ms = 300000;
+				ev(d, t + 2 * HOUR + k * 600, &f);
+			}
+			vpn.action = DW_ACT_SESSION_END;
+			ev(d, t + 6 * HOUR, &vpn);
+		}
+	}
+}
+
 /* Small tables: evictions everywhere, so the LRU order decides what the rest sees. */
 static const char *const small_sets[] = {
 	"limits.sources=32",  "limits.users=32",       "limits.pairs=48",
@@ -424,6 +504,7 @@ enum {
 	CUT_DEFER = 1 << 4,
 	CUT_PENDING = 1 << 5,
 	CUT_EPISODE = 1 << 6,
+	CUT_RUN = 1 << 7, /* an exfiltration run reported, with bytes not yet reported */
 };
 
 struct scen {
@@ -446,9 +527,15 @@ static unsigned cut_of(const struct dw_detect *d)
 	m |= d->expl_open ? CUT_EXPLICIT : 0;
 	m |= d->defer_n ? CUT_DEFER : 0;
 	m |= d->pend_n ? CUT_PENDING : 0;
+	const struct dw_fpair *p;
+
 	while ((s = dw_table_next(d->src, &cur, NULL, NULL)) != NULL)
 		if (s->flags & DW_SF_LIVE)
 			m |= CUT_EPISODE;
+	cur = 0;
+	while (d->fpair && (p = dw_table_next(d->fpair, &cur, NULL, NULL)) != NULL)
+		if ((p->flags & DW_FP_REP) && p->run > p->rep)
+			m |= CUT_RUN;
 	return m;
 }
 
@@ -465,6 +552,7 @@ static size_t diff_at(const char *a, size_t na, const char *b, size_t nb)
 static int same_stats(const struct dw_detect_stats *a, const struct dw_detect_stats *b)
 {
 	return a->events == b->events && a->allowlisted == b->allowlisted &&
+	       a->flows == b->flows && a->flows_other == b->flows_other &&
 	       a->noise == b->noise && a->out_of_order == b->out_of_order &&
 	       a->duplicates == b->duplicates && a->dedupe_early == b->dedupe_early &&
 	       a->table_evicted == b->table_evicted && a->table_memuse == b->table_memuse;
@@ -608,6 +696,7 @@ SPLITS(windows_dedupe, sc_dedupe, mid_sets, "password_spray,brute_force", CUT_EP
 SPLITS(explicit_credentials, sc_explicit, mid_sets, "password_spray", CUT_EXPLICIT, 0)
 SPLITS(small_tables, sc_crowd, small_sets, "password_spray,lockout_storm",
        CUT_STORM | CUT_EXPLICIT, 300)
+SPLITS(flows, sc_flow, flow_sets, "exfiltration,internal_staging", CUT_RUN, 100)
 SPLITS(sample_logs, sc_files, NULL, "password_spray,distributed_spray,account_compromise",
        CUT_EPISODE, 60)
 
@@ -667,7 +756,9 @@ static const char *const fuzz_sets[] = {
 	"limits.accounts=16", "limits.shares=16",       "limits.explicit=16",
 	"spray.min_users=3",  "lockout.min_users=3",    "mfa.fatigue_min=2",
 	"explicit.min_users=3", "distributed.min_sources=3", "distributed.min_users=3",
-	"distributed.warmup=0", NULL};
+	"distributed.warmup=0", "limits.flow_hosts=16", "limits.flow_pairs=16",
+	"limits.flow_destinations=16", "limits.vpn_addresses=16", "flow.learn=1d",
+	"exfil.history_days=2", "staging.history_days=2", NULL};
 
 static int try_load(const char *const *sets, const void *p, size_t n)
 {
@@ -847,7 +938,7 @@ DW_TEST(detect_snapshot_fuzz_seeds)
 	} sc[] = {{"brute", sc_brute},     {"slow", sc_slow},       {"defer", sc_defer},
 		  {"mfa", sc_mfa},         {"storm", sc_storm},     {"access", sc_access},
 		  {"dedupe", sc_dedupe},   {"explicit", sc_explicit}, {"crowd", sc_crowd},
-		  {"all", sc_all}};
+		  {"all", sc_all},         {"flow", sc_flow}};
 	const char *dir = getenv("DW_SNAPSHOT_CORPUS");
 	char path[512];
 	struct dw_sb b;
