@@ -187,6 +187,17 @@ void dw_cli_summary(FILE *f, const struct dw_cli_summary *s)
 		if (ds.out_of_order)
 			fprintf(f, ", %s events out of time order", grp(ds.out_of_order, b));
 		fputc('\n', f);
+		if (ds.flows) {
+			fprintf(f, "  %-12s %s", "flows", grp(ds.flows, a));
+			if (ds.flows_other)
+				fprintf(f, ", %s with no inside host or server (networks.internal, servers.*)",
+					grp(ds.flows_other, b));
+			fputc('\n', f);
+		}
+		if (ds.flows && ds.flows_other == ds.flows)
+			fprintf(f, "  %-12s no flow has an inside host: set networks.internal to your "
+				   "address space (see etc/dwell.conf)\n",
+				"warning");
 		if (ds.out_of_order * 100 > ds.events && ds.events > 0)
 			fprintf(f, "  %-12s %.0f%% of events came after newer ones: %s; detection "
 				   "across time is weaker (see README, Inputs)\n",
