@@ -133,22 +133,27 @@ static void put_compact(struct dw_sb *sb, double x)
 
 /* ---- incidents ---- */
 
-enum { LV_ATTACK = 1, LV_EXPOSED, LV_INTRUSION };
+enum { LV_ATTACK = 1, LV_EXPOSED, LV_EXFIL, LV_INTRUSION };
 
-/* How bad: an intrusion or data leaving, passwords known but nothing got in, or an attack. */
+/* How bad: an intrusion, data leaving, passwords known but nothing got in, or an attack. */
 static int level(const struct dw_incident_view *v)
 {
-	return v->intrusion || v->exfil ? LV_INTRUSION : v->n_reset ? LV_EXPOSED : LV_ATTACK;
+	return v->intrusion ? LV_INTRUSION
+	       : v->exfil   ? LV_EXFIL
+	       : v->n_reset ? LV_EXPOSED
+			    : LV_ATTACK;
 }
 
 static const char *lv_class(int lv)
 {
-	return lv == LV_INTRUSION ? "crit" : lv == LV_EXPOSED ? "high" : "med";
+	return lv >= LV_EXFIL ? "crit" : lv == LV_EXPOSED ? "high" : "med";
 }
 
 static const char *lv_label(int lv)
 {
-	return lv == LV_INTRUSION ? "Intrusion" : lv == LV_EXPOSED ? "Password known" : "Attack";
+	static const char *const l[] = {"Attack", "Attack", "Password known", "Exfiltration",
+					"Intrusion"};
+	return l[lv];
 }
 
 static const char *reason(unsigned flags)
@@ -255,6 +260,16 @@ static void headline(struct dw_sb *sb, const struct dw_incident_view *v)
 			dw_sb_puts(sb, "</b> after that");
 		}
 		dw_sb_puts(sb, ".");
+	} else if (v->exfil) {
+		dw_sb_printf(sb, "Data left from %zu host%s", v->n_sources,
+			     v->n_sources == 1 ? "" : "s");
+		if (v->has_bytes_out) {
+			dw_sb_puts(sb, ": <b>");
+			dw_human_bytes(sb, v->bytes_out);
+			dw_sb_puts(sb, "</b> out");
+		}
+		dw_sb_puts(sb, v->n_accounts ? "; the accounts below held the address then."
+					     : "; no login in these logs explains it.");
 	} else if (v->n_reset) {
 		dw_sb_puts(sb, "No account got in, but the password of ");
 		put_names(sb, v, DW_INCIDENT_VALIDATED, 5);
@@ -539,7 +554,8 @@ static void incident(struct dw_sb *sb, const struct dw_incident_view *v)
 	if (v->n_reset)
 		accounts(sb, v);
 	if (v->has_bytes_out || v->n_destinations) {
-		dw_sb_puts(sb, "<h3>Access after the compromise</h3>\n<p>");
+		dw_sb_puts(sb, v->intrusion ? "<h3>Access after the compromise</h3>\n<p>"
+					    : "<h3>Data out</h3>\n<p>");
 		if (v->has_bytes_out) {
 			dw_sb_puts(sb, "<b>");
 			dw_human_bytes(sb, v->bytes_out);
@@ -805,7 +821,9 @@ static void marks_svg(struct dw_sb *sb, const struct chart *c, const struct mark
 			sb, "<a href=\"#incident-%llu\" class=\"mk mk-%s\"><title>Incident #%llu: ",
 			(unsigned long long)m[i].id, lv_class(m[i].lv),
 			(unsigned long long)m[i].id);
-		dw_sb_puts(sb, m[i].lv == LV_INTRUSION ? "first compromise " : "attack starts ");
+		dw_sb_puts(sb, m[i].lv == LV_INTRUSION ? "first compromise "
+			       : m[i].lv == LV_EXFIL   ? "data out from "
+						       : "attack starts ");
 		dw_human_time(sb, m[i].t, DASH);
 		dw_sb_puts(sb, " UTC</title>");
 		if (m[i].lv == LV_INTRUSION)

@@ -286,6 +286,16 @@ static void headline(struct dw_sb *sb, const struct dw_incident_view *v)
 			dw_sb_puts(&s, " after that");
 		}
 		dw_sb_puts(&s, ".");
+	} else if (v->exfil) {
+		dw_sb_printf(&s, "Data left from %zu host%s", v->n_sources + (size_t)v->cut_sources,
+			     v->n_sources + v->cut_sources == 1 ? "" : "s");
+		if (v->has_bytes_out) {
+			dw_sb_puts(&s, ": ");
+			dw_human_bytes(&s, v->bytes_out);
+			dw_sb_puts(&s, " out");
+		}
+		dw_sb_puts(&s, v->n_accounts ? "; the accounts named held the address then."
+					     : "; no login in these logs explains it.");
 	} else if (v->n_reset) {
 		dw_sb_puts(&s, "No account got in, but the password of ");
 		names(&s, v, DW_INCIDENT_VALIDATED, 5);
