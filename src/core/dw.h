@@ -51,6 +51,20 @@ enum {
 #endif
 
 /* Decimal digit test that never depends on locale or signedness. */
+/* a + b, saturating at UINT64_MAX (byte counters fed by hostile logs). */
+static inline uint64_t dw_add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* A double as a uint64_t: negative or NaN -> 0, past the range -> UINT64_MAX. */
+static inline uint64_t dw_u64_of(double x)
+{
+	if (!(x > 0))
+		return 0;
+	return x >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)x;
+}
+
 static inline int dw_isdigit(int c)
 {
 	return (unsigned)(c - '0') <= 9u;

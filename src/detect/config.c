@@ -147,7 +147,7 @@ static const struct key keys[] = {
 
 	{"exfil.enabled", K_BOOL, OFF(exfil_enabled), 0, 1, "yes"},
 	{"exfil.min_bytes", K_BYTES, OFF(exfil_min_bytes), 1 << 20, 1ULL << 50, "1GiB"},
-	{"exfil.host_factor", K_U32, OFF(exfil_host_factor), 1, 1u << 20, "10"},
+	{"exfil.host_factor", K_U32, OFF(exfil_host_factor), 1, 1u << 20, "4"},
 	{"exfil.rare_hosts", K_U32, OFF(exfil_rare_hosts), 1, 1u << 30, "3"},
 	{"exfil.rare_share", K_PCT, OFF(exfil_rare_pct), 0, 100, "2%"},
 	{"exfil.common_hosts", K_U32, OFF(exfil_common_hosts), 2, 1u << 30, "10"},

@@ -18,8 +18,8 @@
  *
  * exfil.burst - the bytes a host sent to one destination in the last
  *   exfil.burst_window (two half-window counters: a burst shorter than half
- *   the window is counted whole) reach exfil.burst_bytes and exfil.host_factor
- *   times the host's usual day, to a destination that is not prevalent (at
+ *   the window is counted whole) reach exfil.burst_bytes and more than the
+ *   host's usual whole day, to a destination that is not prevalent (at
  *   least exfil.common_hosts and exfil.common_share of the hosts). A flow
  *   that lasted longer than the window counts in proportion (a 437 MB
  *   eight-hour video call is 55 MB an hour). Once per window per pair;
@@ -120,7 +120,7 @@ void dw_exfil_remainder(struct dw_detect *d, struct dw_fpair *p, const uint8_t *
 /* The host's usual daily upload, or 0 while it has too little history. */
 static uint64_t usual_up(const struct dw_config *c, const struct dw_fhost *h)
 {
-	return h->days >= c->exfil_history_days ? (uint64_t)dw_ewma_mean(&h->up_b) : 0;
+	return h->days >= c->exfil_history_days ? dw_u64_of(dw_ewma_mean(&h->up_b)) : 0;
 }
 
 static void burst(struct dw_detect *d, const struct dw_event *e, const struct dw_fhost *h,
@@ -141,20 +141,21 @@ static void burst(struct dw_detect *d, const struct dw_event *e, const struct dw
 	}
 	if ((e->has & DW_EV_HAS_DURATION) &&
 	    e->duration_ms > (uint64_t)(c->exfil_burst_window / 1000000))
-		add = (uint64_t)((double)bytes * (double)c->exfil_burst_window /
-				 ((double)e->duration_ms * 1e6));
-	p->burst[1] += add;
-	win = p->burst[0] + p->burst[1];
+		add = dw_u64_of((double)bytes * (double)c->exfil_burst_window /
+				((double)e->duration_ms * 1e6));
+	p->burst[1] = dw_add_sat(p->burst[1], add);
+	win = dw_add_sat(p->burst[0], p->burst[1]);
 	if (win < c->exfil_burst_bytes || (p->flags & (DW_FP_BURST | DW_FP_BURST2 | DW_FP_REP)) ||
 	    e->ts < d->flow_first + c->flow_learn || dw_flow_common(d, dst->hosts) ||
-	    win / c->exfil_host_factor < usual_up(c, h))
+	    win < usual_up(c, h))
 		return;
 	p->flags |= DW_FP_BURST;
 	dw_alert_init(&a, "exfiltration", "high", "exfil.burst");
 	fill(d, &a, pkey, pklen, hklen, DW_MAX(p->first, (hb - 1) * half), e->ts, win, p->logs,
 	     p->last_ref);
 	dw_alert_evidence_num(&a, "window_seconds", c->exfil_burst_window / DW_NS);
-	dw_alert_evidence_num(&a, "host_daily_upload", (int64_t)usual_up(c, h));
+	dw_alert_evidence_num(&a, "host_daily_upload",
+			      (int64_t)DW_MIN(usual_up(c, h), (uint64_t)INT64_MAX));
 	evidence_dest(d, &a, pkey + hklen, pklen - hklen);
 	dw_detect_push(d, &a);
 }
@@ -187,7 +188,7 @@ static void host_day(struct dw_detect *d, struct dw_fhost *h, const uint8_t *hke
 {
 	const struct dw_config *c = d->cfg;
 	double pcr = ((double)h->up - (double)h->down) / ((double)h->up + (double)h->down);
-	double pcr0 = dw_ewma_mean(&h->pcr_b);
+	double pcr0 = DW_MAX(-1.0, DW_MIN(1.0, dw_ewma_mean(&h->pcr_b)));
 	uint8_t pk[DW_FPAIR_KEY_MAX];
 	size_t dkl = h->top_dst[0], pkl = hklen + dkl;
 	const struct dw_fdest *x;
@@ -207,7 +208,7 @@ static void host_day(struct dw_detect *d, struct dw_fhost *h, const uint8_t *hke
 	dw_alert_init(&a, "exfiltration", "high", "exfil.host");
 	fill(d, &a, pk, pkl, hklen, h->up_first, h->up_last, h->top_up, h->logs, h->top_ref);
 	dw_alert_evidence_num(&a, "day_bytes_out", (int64_t)DW_MIN(h->up, (uint64_t)INT64_MAX));
-	dw_alert_evidence_num(&a, "host_daily_upload", (int64_t)usual);
+	dw_alert_evidence_num(&a, "host_daily_upload", (int64_t)DW_MIN(usual, (uint64_t)INT64_MAX));
 	dw_alert_evidence_num(&a, "pcr_percent", (int64_t)llround(pcr * 100));
 	dw_alert_evidence_num(&a, "usual_pcr_percent", (int64_t)llround(pcr0 * 100));
 	evidence_dest(d, &a, pk + hklen, dkl);
@@ -243,8 +244,10 @@ static void stage_day(struct dw_detect *d, struct dw_fhost *h, const uint8_t *hk
 	}
 	dw_flow_vpn_users(d, hkey, hklen, h->rd_first, h->rd_last, &a);
 	dw_alert_evidence_num(&a, "bytes_read", (int64_t)DW_MIN(h->rd, (uint64_t)INT64_MAX));
-	dw_alert_evidence_num(&a, "host_daily_reads", hist ? (int64_t)llround(own) : -1);
-	dw_alert_evidence_num(&a, "everyone_daily_reads", (int64_t)llround(all));
+	dw_alert_evidence_num(&a, "host_daily_reads",
+			      hist ? (int64_t)DW_MIN(dw_u64_of(own), (uint64_t)INT64_MAX) : -1);
+	dw_alert_evidence_num(&a, "everyone_daily_reads",
+			      (int64_t)DW_MIN(dw_u64_of(all), (uint64_t)INT64_MAX));
 	dw_detect_evidence_ref(d, &a, h->rd_ref);
 	dw_detect_push(d, &a);
 }

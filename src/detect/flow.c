@@ -49,6 +49,8 @@
  * Allocated once; pages are touched as entries fill. If the allocation
  * fails, flows are counted in stats.flows_other and not judged.
  */
+#include <math.h>
+
 #include "internal.h"
 
 #define DAY_NS (86400 * DW_NS)
@@ -281,8 +283,8 @@ static void outside(struct dw_detect *d, const struct dw_event *e, const struct 
 	dkl = dw_flow_dest_key(ext, pk + hkl);
 	pkl = hkl + dkl;
 	h = host_get(d, pk, hkl, e);
-	h->up += up;
-	h->down += down;
+	h->up = dw_add_sat(h->up, up);
+	h->down = dw_add_sat(h->down, down);
 	span(&h->up_first, &h->up_last, e->ts);
 	x = dw_table_upsert(d->fdest, pk + hkl, dkl, &created);
 	if (created)
@@ -303,7 +305,7 @@ static void outside(struct dw_detect *d, const struct dw_event *e, const struct 
 		p->day = day - 1;
 		p->bhalf = e->ts / (c->exfil_burst_window / 2);
 		if (h->days >= c->exfil_history_days)
-			p->base = (uint64_t)dw_ewma_mean(&h->up_b);
+			p->base = dw_u64_of(dw_ewma_mean(&h->up_b));
 		if (e->ts < d->flow_first + c->flow_learn)
 			p->flags |= DW_FP_OLD;
 	}
@@ -317,8 +319,8 @@ static void outside(struct dw_detect *d, const struct dw_event *e, const struct 
 		if (p->days < UINT16_MAX)
 			p->days++;
 	}
-	p->day_up += up;
-	p->run += up;
+	p->day_up = dw_add_sat(p->day_up, up);
+	p->run = dw_add_sat(p->run, up);
 	if (p->day_up > h->top_up) {
 		h->top_up = p->day_up;
 		h->top_ref = p->last_ref;
@@ -352,7 +354,7 @@ static void inside(struct dw_detect *d, const struct dw_event *e)
 	}
 	kl = dw_ip_key(client, &k);
 	h = host_get(d, k, kl, e);
-	h->rd += bytes;
+	h->rd = dw_add_sat(h->rd, bytes);
 	span(&h->rd_first, &h->rd_last, e->ts);
 	if (bytes > h->top_rd) {
 		const void *sk;
@@ -480,7 +482,8 @@ static void get_ewma(struct dw_snap_r *r, struct dw_ewma *e, double alpha)
 	e->m2 = dw_snap_get_f64(r);
 	e->decay = dw_snap_get_f64(r);
 	e->n = dw_snap_get(r, 8);
-	if (!(e->decay >= 0 && e->decay <= 1) || e->m != e->m || e->m2 != e->m2)
+	if (!(e->decay >= 0 && e->decay <= 1) || !isfinite(e->m) || !isfinite(e->m2) ||
+	    e->m < -1 || e->m2 < 0)
 		r->bad = 1;
 }
 

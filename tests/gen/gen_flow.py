@@ -42,7 +42,21 @@ Attacks (truth "expect"; each only when --days covers it):
   4 exfiltration 10.8.0.55 -> 91.92.240.0/24, user awhite: a 6-hour VPN
     session on day 60 (Client_ip 203.0.113.50, Nat_ip 10.8.0.55) uploads 8 GB;
     on day 50 bsmith had 10.8.0.55 with ordinary traffic (the alert must not
-    name bsmith).
+    name bsmith). The way in: from 11:50 to 12:50 that day 203.0.113.50
+    sprays 30 accounts at the gateway (AAA LOGIN_FAILED, python-httpx, in
+    rounds: awhite twice, the others three or four times); awhite's login
+    from it at 13:07 is the compromise. Alerts of other kinds (the spray, the
+    compromise, new_access) are not the alert check's business; the incident
+    check wants spray, login and upload as one intrusion.
+
+Incidents (truth "incidents"; README "Incidents"): one per attack host. The
+staging and slow exfiltration of 10.1.4.77 and the burst of 10.1.7.23 are
+incidents of status "exfiltration" naming only their host, nothing to reset;
+the spray, awhite's session and the upload from 10.8.0.55 are one
+"intrusion": sources exactly 203.0.113.50 and 10.8.0.55, the 30 sprayed
+accounts targeted, awhite compromised and to reset, dwell the session's 6 h,
+91.92.240.0/24 among its destinations, bytes_out >= 8 GB, first_seen the
+first failure and last_seen the LOGOUT.
 
   gen_flow.py --out DIR [--seed 42] [--days 180] [--hosts 200] [--start 2024-01-01]
                   DIR/conn.log, DIR/gateway.log, DIR/truth.json
@@ -52,10 +66,18 @@ Attacks (truth "expect"; each only when --days covers it):
                   destination) triples must be the expected one, each expected
                   user named, no forbidden user, no quiet source or destination;
                   prints one line per problem and exits 1, or prints "ok"
+  gen_flow.py --check-incidents TRUTH INCIDENTS
+                  compares dwell's incidents (JSON lines of --incidents or `dwell
+                  incidents --json`) with truth["incidents"] (see check_incidents);
+                  "ok" or one line per problem and exit 1
 
 Truth (DIR/truth.json; scan the two logs, not the directory): {"expect":
 [{"kind", "source", "destination", "user" (or null), "users_forbidden",
-"what"}], "quiet_sources", "quiet_destinations", "files": {"conn.log":
+"what"}], "incidents": [{"status", "sources_required", "sources_allowed",
+"destinations_required", "compromised", "accounts_to_reset",
+"password_validated", "targeted", "bytes_out_min" (or null), "dwell_seconds"
+(intrusion), "first_seen" / "last_seen" (intrusion: exact), "after",
+"before", "what"}], "quiet_sources", "quiet_destinations", "files": {"conn.log":
 records, "gateway.log": lines}, "params"}. Same arguments, same bytes.
 Python 3 standard library only.
 """
@@ -99,6 +121,11 @@ V6_NETS = ["2606:4700:%x" % i for i in range(0x10, 0x18)] + \
 
 VPN_USERS = ["awhite", "bsmith", "cjones", "dlee", "egarcia", "fmartin", "gnguyen",
              "hpatel", "iwong", "jkim", "kmorris", "lchen"]
+SPRAY_IP = "203.0.113.50"
+SPRAY_USERS = VPN_USERS + ["mrossi", "nbaker", "ocarter", "pdiaz", "qevans", "rfoster", "sgray",
+                           "thill", "uingram", "vjames", "wking", "xlopez", "ymiller", "znash",
+                           "admin", "helpdesk", "scanner", "backup"]
+SPRAY_BROWSER = "python-httpx/0.27.0"
 NS_HOST = "ns-gw01"
 NS_VSERVER = "198.18.7.10:443"
 BROWSERS = ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -182,6 +209,10 @@ def ns_stamp(ts):
                                               t.tm_min, t.tm_sec)
 
 
+def iso(ts):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
 def hms(secs):
     secs = int(secs)
     return "%02d:%02d:%02d" % (secs // 3600, secs // 60 % 60, secs % 60)
@@ -192,7 +223,7 @@ class Gateway:
 
     def __init__(self, rnd):
         self.rnd = rnd
-        self.lines = []       # (ts, n, session, pri, event, body)
+        self.lines = []       # (ts, n, session or None, pri, feature, event, body)
         self.nsess = 0
 
     def vpn(self, ts, user, client_ip, nat_ip, length, sent, recv):
@@ -203,11 +234,11 @@ class Gateway:
         browser = BROWSERS[sum(map(ord, user)) % len(BROWSERS)]
         ts, end = int(ts), int(ts + length)
         self.nsess += 1
-        self.lines.append((ts, len(self.lines), self.nsess, 135, "LOGIN",
+        self.lines.append((ts, len(self.lines), self.nsess, 135, "SSLVPN", "LOGIN",
                            ctx + " - Browser_type \"%s\" - "
                            "SSLVPN_client_type Agent - Group(s) \"VPN_Users\"" % browser))
         tcp = rnd.randrange(20, 400)
-        self.lines.append((end, len(self.lines), self.nsess, 134, "LOGOUT", ctx + (
+        self.lines.append((end, len(self.lines), self.nsess, 134, "SSLVPN", "LOGOUT", ctx + (
             " - Start_time \"%s \" - End_time \"%s \" - Duration %s  - Http_resources_accessed "
             "%d - NonHttp_services_accessed 0 - Total_TCP_connections %d - Total_UDP_flows %d - "
             "Total_policies_allowed %d - Total_policies_denied 0 - Total_bytes_send %d - "
@@ -217,19 +248,27 @@ class Gateway:
             % (ns_stamp(ts), ns_stamp(end), hms(end - ts), rnd.randrange(0, 40), tcp,
                rnd.randrange(0, 30), tcp, sent, recv))))
 
+    def failed(self, ts, user, client_ip, browser):
+        """An AAA LOGIN_FAILED line (a wrong password at the gateway's logon page), shaped as
+        the public sample's (GMT stamp, two spaces before User)."""
+        self.lines.append((int(ts), len(self.lines), None, 132, "AAA", "LOGIN_FAILED",
+                           " User %s - Client_ip %s - Failure_reason \"Username/Password "
+                           "mismatch\" - Browser %s" % (user, client_ip, browser)))
+
     def write(self, path):
-        self.lines.sort()
+        self.lines.sort(key=lambda x: x[:2])
         seq = self.rnd.randrange(100000, 900000) * 100
         sid, sids = self.rnd.randrange(40000, 90000), {}
         with open(path, "w", newline="\n") as f:
-            for ts, _, k, pri, event, body in self.lines:
+            for ts, _, k, pri, feature, event, body in self.lines:
                 seq += self.rnd.randrange(1, 9)
-                if k not in sids:        # session ids grow in order of login
-                    sid += self.rnd.randrange(1, 40)
-                    sids[k] = sid
-                body = body.replace("@SID@", str(sids[k]))
-                f.write("<%d> %s GMT %s 0-PPE-0 : default SSLVPN %s %d 0 : %s\n"
-                        % (pri, ns_stamp(ts), NS_HOST, event, seq, body))
+                if k is not None:
+                    if k not in sids:        # session ids grow in order of login
+                        sid += self.rnd.randrange(1, 40)
+                        sids[k] = sid
+                    body = body.replace("@SID@", str(sids[k]))
+                f.write("<%d> %s GMT %s 0-PPE-0 : default %s %s %d 0 : %s\n"
+                        % (pri, ns_stamp(ts), NS_HOST, feature, event, seq, body))
         return len(self.lines)
 
 
@@ -460,8 +499,9 @@ def generate(seed, days, nhosts, start, out):
             for part in split(rnd, 3 * GB, n, 0.2):
                 conn.add(t + rnd.uniform(0, 40), rnd.uniform(2, 5) * MIN, BURST_HOST,
                          addr(rnd, BURST_NET), 443, "tcp", "ssl", part, part * 0.002)
-        # attack 4: awhite's VPN session on day 60
+        # attack 4: a password spray at the gateway, then awhite's VPN session on day 60
         if d == 60:
+            spray_first = spray(seed, gw, d0)
             t = d0 + 13 * HOUR + 7 * MIN + 12
             length = 6 * HOUR
             sent, recv = vpn_traffic(rnd, conn, org, VPN_ATTACK_IP, t, length)
@@ -470,7 +510,8 @@ def generate(seed, days, nhosts, start, out):
                          addr(rnd, VPN_EXFIL_NET), 443, "tcp", "ssl", part, part * 0.002)
                 sent += int(part * 1.04)
                 recv += int(part * 0.003)
-            gw.vpn(t, "awhite", "203.0.113.50", VPN_ATTACK_IP, length, sent, recv)
+            gw.vpn(t, "awhite", SPRAY_IP, VPN_ATTACK_IP, length, sent, recv)
+            vpn_session = (int(t), int(t + length))
 
     if days > 20:
         expect.append({"kind": "exfiltration", "source": EXFIL_HOST,
@@ -490,12 +531,45 @@ def generate(seed, days, nhosts, start, out):
                        "destination": VPN_EXFIL_NET + ".0/24", "user": "awhite",
                        "users_forbidden": ["bsmith"] if days > 50 else [],
                        "what": "8 GB out in awhite's VPN session on day 60"})
+    # the incidents those alerts make (README "Incidents"): one per attack host; the VPN
+    # exfiltration joins the spray that got awhite in, an intrusion
+    incidents = []
+    if days > 15:
+        incidents.append({
+            "status": "exfiltration", "sources_required": [EXFIL_HOST],
+            "sources_allowed": [EXFIL_HOST],
+            "destinations_required": [FILESRV] + ([EXFIL_NET + ".0/24"] if days > 20 else []),
+            "compromised": [], "accounts_to_reset": [], "password_validated": [], "targeted": [],
+            "bytes_out_min": 24 * GB if days > 20 else None,
+            "after": iso(t0 + 15 * DAY), "before": iso(t0 + min(days, 171) * DAY),
+            "what": "staging and slow exfiltration by %s" % EXFIL_HOST})
+    if days > 60:
+        incidents.append({
+            "status": "intrusion", "sources_required": [VPN_ATTACK_IP, SPRAY_IP],
+            "sources_allowed": [VPN_ATTACK_IP, SPRAY_IP],
+            "destinations_required": [VPN_EXFIL_NET + ".0/24"],
+            "compromised": ["awhite"],
+            "accounts_to_reset": [{"user": "awhite", "reason": "compromised"}],
+            "password_validated": [], "targeted": sorted(SPRAY_USERS),
+            "dwell_seconds": vpn_session[1] - vpn_session[0], "bytes_out_min": 8 * GB,
+            "first_seen": iso(spray_first), "last_seen": iso(vpn_session[1]),
+            "after": iso(spray_first), "before": iso(vpn_session[1]),
+            "what": "spray from %s, awhite's VPN session from it, 8 GB out from %s"
+                    % (SPRAY_IP, VPN_ATTACK_IP)})
+    if days > 100:
+        incidents.append({
+            "status": "exfiltration", "sources_required": [BURST_HOST],
+            "sources_allowed": [BURST_HOST], "destinations_required": [BURST_NET + ".0/24"],
+            "compromised": [], "accounts_to_reset": [], "password_validated": [], "targeted": [],
+            "bytes_out_min": 3 * GB, "after": iso(t0 + 100 * DAY), "before": iso(t0 + 101 * DAY),
+            "what": "burst by %s" % BURST_HOST})
     os.makedirs(out, exist_ok=True)
     nconn = conn.write(os.path.join(out, "conn.log"), t0)
     ngw = gw.write(os.path.join(out, "gateway.log"))
     quiet_src = [BACKUPSRV, JUMPHOST] + ([NEWLAPTOP] if days > 90 else [])
     quiet_dst = sorted(n + ".0/24" for n in [BACKUP_NET] + ONEDRIVE_NETS + TEAMS_NETS + UPDATE_NETS)
-    truth = {"expect": expect, "quiet_sources": quiet_src, "quiet_destinations": quiet_dst,
+    truth = {"expect": expect, "incidents": incidents, "quiet_sources": quiet_src,
+             "quiet_destinations": quiet_dst,
              "files": {"conn.log": nconn, "gateway.log": ngw},
              "params": {"seed": seed, "days": days, "hosts": nhosts, "start": start,
                         "workstations": len(org.hosts)}}
@@ -503,6 +577,30 @@ def generate(seed, days, nhosts, start, out):
         json.dump(truth, f, indent=1, sort_keys=True)
         f.write("\n")
     return truth
+
+
+def spray(seed, gw, d0):
+    """The way in for attack 4: a password spray from SPRAY_IP against SPRAY_USERS (awhite
+    among them) at the gateway's logon page, 11:50-12:50 on day 60, in rounds of one guess
+    per account: awhite in the first two rounds only (her password worked in the third; the
+    attacker's VPN login follows at 13:07), everyone else three or four times. Its own random
+    stream, so the rest of the scenario is the same with or without it."""
+    rnd = random.Random("spray-%d" % seed)
+    users = list(SPRAY_USERS)
+    rnd.shuffle(users)
+    start = d0 + 11 * HOUR + 50 * MIN
+    first = None
+    for r in range(4):
+        if r == 3:
+            users = [u for u in users if rnd.random() < 0.5]
+        t = start + r * 15 * MIN + rnd.uniform(0, 60)
+        for u in users:
+            t += rnd.uniform(4, 20)
+            if u == "awhite" and r >= 2:
+                continue
+            gw.failed(t, u, SPRAY_IP, SPRAY_BROWSER)
+            first = first or int(t)
+    return first
 
 
 def vpn_traffic(rnd, conn, org, nat, t, length):
@@ -580,6 +678,86 @@ def check(truth_path, alerts_path):
     return 0
 
 
+def check_incidents(truth_path, incidents_path):
+    """dwell's incidents (JSON lines of `--incidents` or `dwell incidents --json`) against
+    truth["incidents"]: each expected incident is exactly one of dwell's (the one naming its
+    first required source), no other incident; status, compromised, accounts_to_reset,
+    password_validated, targeted and dwell_seconds exactly; sources within the allowed ones
+    and every required one; every required destination; bytes_out at least bytes_out_min;
+    first_seen / last_seen exactly when the truth says them, else within after .. before; no
+    quiet source or destination in any incident."""
+    try:
+        truth = json.load(open(truth_path))
+        incs = [json.loads(l) for l in open(incidents_path) if l.strip()]
+    except (OSError, ValueError) as e:
+        print("cannot read: %s" % e)
+        return 1
+    problems = []
+
+    def srcs(i):
+        return {s.get("source") for s in i.get("sources") or []}
+
+    def secs(v):   # "2024-03-01T11:50:23Z" or with a fraction -> seconds (float)
+        if not isinstance(v, str) or len(v) < 20:
+            return None
+        frac = float("0" + v[19:-1]) if v[19:-1] else 0.0
+        return calendar.timegm(time.strptime(v[:19], "%Y-%m-%dT%H:%M:%S")) + frac
+    matched = set()
+    for e in truth["incidents"]:
+        key = e["sources_required"][0]
+        got = [i for i in incs if key in srcs(i)]
+        if len(got) != 1:
+            problems.append("%d incidents name %s, want 1 (%s)" % (len(got), key, e["what"]))
+            continue
+        i = got[0]
+        matched.add(id(i))
+        name = "incident #%s (%s)" % (i.get("id"), key)
+        for k in ("status", "compromised", "accounts_to_reset", "password_validated",
+                  "targeted", "dwell_seconds"):
+            if k in e and i.get(k) != e[k]:
+                problems.append("%s: %s %s, want %s" % (name, k, json.dumps(i.get(k))[:200],
+                                                       json.dumps(e[k])[:200]))
+        for x in sorted(set(e["sources_required"]) - srcs(i)):
+            problems.append("%s: source %s missing" % (name, x))
+        for x in sorted(srcs(i) - set(e["sources_allowed"])):
+            problems.append("%s: unexpected source %s" % (name, x))
+        for x in sorted(set(e["destinations_required"]) - set(i.get("destinations") or [])):
+            problems.append("%s: destination %s missing" % (name, x))
+        if e.get("bytes_out_min") is not None and not (
+                isinstance(i.get("bytes_out"), int) and i["bytes_out"] >= e["bytes_out_min"]):
+            problems.append("%s: bytes_out %s, want >= %d" % (name, i.get("bytes_out"),
+                                                              e["bytes_out_min"]))
+        for k in ("first_seen", "last_seen"):
+            got_t = secs(i.get(k))
+            if k in e:
+                if got_t is None or got_t != secs(e[k]):
+                    problems.append("%s: %s %s, want %s" % (name, k, i.get(k), e[k]))
+            elif got_t is None or not secs(e["after"]) <= got_t < secs(e["before"]) + 1:
+                problems.append("%s: %s %s outside %s .. %s" % (name, k, i.get(k), e["after"],
+                                                                e["before"]))
+    for i in incs:
+        if id(i) not in matched:
+            problems.append("unexpected incident #%s %s (sources %s, first_seen %s)" % (
+                i.get("id"), i.get("status"), ", ".join(sorted(srcs(i)))[:200],
+                i.get("first_seen")))
+    n = sum(i.get("status") == "intrusion" for i in incs)
+    want = sum(e["status"] == "intrusion" for e in truth["incidents"])
+    if n != want:
+        problems.append("%d intrusions, want %d" % (n, want))
+    qs, qd = set(truth["quiet_sources"]), set(truth["quiet_destinations"])
+    for i in incs:
+        for x in sorted(srcs(i) & qs):
+            problems.append("quiet source %s in incident #%s" % (x, i.get("id")))
+        for x in sorted(set(i.get("destinations") or []) & qd):
+            problems.append("quiet destination %s in incident #%s" % (x, i.get("id")))
+    for p in problems:
+        print(p)
+    if problems:
+        return 1
+    print("ok")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", help="output directory: conn.log, gateway.log, truth.json")
@@ -589,9 +767,13 @@ def main():
     ap.add_argument("--start", default="2024-01-01", help="first day (UTC), YYYY-MM-DD")
     ap.add_argument("--check", nargs=2, metavar=("TRUTH", "ALERTS"),
                     help="compare dwell's alerts (JSON lines) with a truth file")
+    ap.add_argument("--check-incidents", nargs=2, metavar=("TRUTH", "INCIDENTS"),
+                    help="compare dwell's incidents (JSON lines) with a truth file")
     a = ap.parse_args()
     if a.check:
         return check(*a.check)
+    if a.check_incidents:
+        return check_incidents(*a.check_incidents)
     if not a.out:
         ap.error("--out is required")
     if a.days < 1 or a.hosts < 2:
