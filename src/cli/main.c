@@ -75,7 +75,8 @@ static void usage(FILE *f)
 	      "      --json            incidents: one JSON object per incident per line\n"
 	      "  -q, --quiet           no summary or progress on stderr\n"
 	      "      --max-line N      longest line in bytes (default 65536)\n"
-	      "      --utc-offset +HH:MM  zone of RFC 3164 times (default +00:00)\n"
+	      "      --utc-offset +HH:MM  zone of zone-less times: RFC 3164, nfdump <= 1.7.4\n"
+	      "                           (default +00:00; --tz is the same option)\n"
 	      "      --max-connections N  sshd connections tracked at once (default 16384)\n"
 	      "      --sequential      read inputs one after another instead of merging the\n"
 	      "                        logs of several hosts by time\n"
@@ -648,6 +649,7 @@ int main(int argc, char **argv)
 		{"max-line", required_argument, NULL, 'L'},
 		{"idle-exit", required_argument, NULL, 'I'},
 		{"utc-offset", required_argument, NULL, 'U'},
+		{"tz", required_argument, NULL, 'U'},
 		{"max-connections", required_argument, NULL, 'C'},
 		{"sequential", no_argument, NULL, 'S'},
 		{"threads", required_argument, NULL, 'T'},

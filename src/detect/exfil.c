@@ -98,7 +98,7 @@ static void report_run(struct dw_detect *d, struct dw_fpair *p, const uint8_t *p
 	struct dw_alert a;
 
 	dw_alert_init(&a, "exfiltration", severity(d->cfg, p->run), "exfil.slow");
-	fill(d, &a, pkey, pklen, hklen, p->rep_ts, t1, p->run - p->rep, p->logs, ref);
+	fill(d, &a, pkey, pklen, hklen, DW_MIN(p->rep_ts, t1), t1, p->run - p->rep, p->logs, ref);
 	dw_alert_evidence_num(&a, "run_bytes", (int64_t)DW_MIN(p->run, (uint64_t)INT64_MAX));
 	dw_alert_evidence_num(&a, "run_days", p->days);
 	dw_alert_evidence_num(&a, "run_seconds", (t1 - p->first) / DW_NS);
@@ -151,8 +151,9 @@ static void burst(struct dw_detect *d, const struct dw_event *e, const struct dw
 		return;
 	p->flags |= DW_FP_BURST;
 	dw_alert_init(&a, "exfiltration", "high", "exfil.burst");
-	fill(d, &a, pkey, pklen, hklen, DW_MAX(p->first, (hb - 1) * half), e->ts, win, p->logs,
-	     p->last_ref);
+	/* the pair's newest flow ends the window (a late record may be older than the run) */
+	fill(d, &a, pkey, pklen, hklen, DW_MIN(DW_MAX(p->first, (hb - 1) * half), p->last), p->last,
+	     win, p->logs, p->last_ref);
 	dw_alert_evidence_num(&a, "window_seconds", c->exfil_burst_window / DW_NS);
 	dw_alert_evidence_num(&a, "host_daily_upload",
 			      (int64_t)DW_MIN(usual_up(c, h), (uint64_t)INT64_MAX));
@@ -171,7 +172,7 @@ void dw_exfil_flow(struct dw_detect *d, const struct dw_event *e, const struct d
 	burst(d, e, h, p, pkey, pklen, hklen, bytes, dst);
 	if (p->flags & DW_FP_REP) {
 		if (p->run / c->exfil_growth >= p->rep)
-			report_run(d, p, pkey, pklen, hklen, e->ts, p->last_ref);
+			report_run(d, p, pkey, pklen, hklen, p->last, p->last_ref);
 		return;
 	}
 	if (p->run < c->exfil_min_bytes || (p->flags & DW_FP_OLD) || !dw_flow_rare(d, dst->hosts))
@@ -179,7 +180,7 @@ void dw_exfil_flow(struct dw_detect *d, const struct dw_event *e, const struct d
 	if (p->base && p->run / DW_MAX(p->days, 1) / c->exfil_host_factor < p->base)
 		return;
 	p->flags |= DW_FP_REP;
-	report_run(d, p, pkey, pklen, hklen, e->ts, p->last_ref);
+	report_run(d, p, pkey, pklen, hklen, p->last, p->last_ref);
 }
 
 /* exfil.host: the host's day against its own. */

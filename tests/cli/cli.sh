@@ -94,6 +94,13 @@ check follow-lines test "$(wc -l < "$T/out")" -eq 3
 "$DWELL" parse -q -y 2024 --utc-offset +01:00 "$T/a.log" > "$T/out"
 check utc-offset grep -q '"ts":"2024-03-07T17:53:20Z"' "$T/out"
 "$DWELL" parse -q --utc-offset 1:00 "$T/a.log" > /dev/null 2>&1; check utc-offset-bad test $? -eq 1
+# --tz is the same option, and it reaches nfdump's zone-less local times
+"$DWELL" parse -q -y 2024 --tz +01:00 "$T/a.log" > "$T/out"
+check tz-alias grep -q '"ts":"2024-03-07T17:53:20Z"' "$T/out"
+printf 'ts,te,td,sa,da,sp,dp,pr,flg,fwd,stos,ipkt,ibyt\n2015-12-12 10:34:56,2015-12-12 10:39:45,289.028,192.168.56.117,192.168.56.104,1,80,TCP,...RS.,0,0,3,12920\n' > "$T/nf.csv"
+"$DWELL" parse -q --tz +02:00 "$T/nf.csv" > "$T/out"
+check tz-nfdump grep -q '"ts":"2015-12-12T08:39:45Z"' "$T/out"
+
 "$DWELL" scan -q --set nosuch.key=1 "$T/a.log" > /dev/null 2>&1; check set-unknown-key test $? -eq 1
 "$DWELL" scan -q --config "$T/nope.conf" "$T/a.log" > /dev/null 2>&1; check config-missing test $? -eq 1
 "$DWELL" scan -q --config etc/dwell.conf "$T/a.log" > /dev/null 2>&1; check config-shipped test $? -eq 0
