@@ -3,12 +3,13 @@
  * through a fresh parser (any format, sniffed per line) and every event into
  * a fresh detector whose tables are capped at 16 entries and whose windows
  * are short, so evictions, episode closes, campaigns, the Windows hold ring,
- * storms and access reports all run on attacker-shaped input. Every alert
- * is rendered as JSON and checked (lists within their totals, times in
- * order), and linked into incidents (at most 4, so merges and evictions
- * run) whose JSON, text, text report and HTML report are rendered at the
- * end (hostile names reach every renderer). Replayed by fuzz/onefile.c in
- * `make test`; run it with `make fuzz-run T=detect SECS=300`.
+ * storms and access reports all run on attacker-shaped input; the flow rules
+ * (exfiltration, internal_staging) learn for an hour and judge from 1 MiB.
+ * Every alert is rendered as JSON and checked (lists within their totals,
+ * times in order), and linked into incidents (at most 4, so merges and
+ * evictions run) whose JSON, text, text report and HTML report are rendered
+ * at the end (hostile names reach every renderer). Replayed by
+ * fuzz/onefile.c in `make test`; run it with `make fuzz-run T=detect SECS=300`.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -53,6 +54,12 @@ static int setup(void)
 		{"spray.min_users", "3"},   {"lockout.min_users", "3"}, {"mfa.fatigue_min", "2"},
 		{"explicit.min_users", "3"}, {"distributed.min_sources", "3"},
 		{"distributed.min_users", "3"}, {"distributed.warmup", "0"},
+		{"limits.flow_hosts", "16"}, {"limits.flow_pairs", "16"},
+		{"limits.flow_destinations", "16"}, {"limits.vpn_addresses", "16"},
+		{"flow.learn", "1h"},        {"exfil.history_days", "1"},
+		{"staging.history_days", "1"}, {"exfil.min_bytes", "1MiB"},
+		{"exfil.burst_bytes", "1MiB"}, {"staging.min_bytes", "1MiB"},
+		{"exfil.host_min_bytes", "1MiB"},
 	};
 	char err[256];
 

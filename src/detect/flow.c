@@ -13,7 +13,8 @@
  * when the responder is a configured server (servers.*) or serves a file
  * or mail port (SMB 445/139, NFS 2049; IMAP 143/993, POP3 110/995): the
  * bytes it sent back are read by the originator; when only the originator
- * is a configured server, the bytes it sent are read by the responder.
+ * is a configured server or sends from such a port (the server's half of a
+ * one-way NetFlow record), the bytes it sent are read by the responder.
  * Other internal traffic and flows with no internal side are counted
  * (stats.flows_other) and left alone. No flow is kept.
  *
@@ -344,7 +345,9 @@ static void inside(struct dw_detect *d, const struct dw_event *e)
 
 	if (!role && (e->has & DW_EV_HAS_DST_PORT))
 		role = port_role(e->dst_port);
-	if (!role && dw_config_role(c, &e->src_ip)) {
+	/* the server's side of a one-way NetFlow record: sent from its port to the client */
+	if (!role && (dw_config_role(c, &e->src_ip) ||
+		      ((e->has & DW_EV_HAS_SRC_PORT) && port_role(e->src_port)))) {
 		client = &e->dst_ip;
 		server = &e->src_ip;
 		bytes = e->bytes_out;

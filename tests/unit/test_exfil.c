@@ -158,6 +158,44 @@ DW_TEST(exfil_burst_and_staging)
 	DW_PASS();
 }
 
+/* One-way NetFlow records: the file server's half (from port 445) is the read. */
+DW_TEST(exfil_staging_from_oneway_records)
+{
+	struct dw_config *c;
+	struct dw_detect *d = mk(&c, NULL);
+	struct dw_event e;
+	const struct got *g;
+	char h[32];
+
+	DW_ASSERT(d);
+	for (int day = 0; day < 14; day++) {
+		for (int i = 1; i <= 12; i++) {
+			snprintf(h, sizeof(h), "10.1.0.%d", i);
+			for (int half = 0; half < 2; half++) {
+				const char *s = half ? "10.0.0.10" : h, *t = half ? h : "10.0.0.10";
+				dw_event_clear(&e);
+				e.ts = (T0 + day * DAY + 10 * HOUR + i * MIN + half) * DW_NS;
+				e.log = DW_LOG_NETFLOW;
+				e.action = DW_ACT_FLOW;
+				DW_ASSERT(dw_ip_parse(s, strlen(s), &e.src_ip) == DW_OK);
+				DW_ASSERT(dw_ip_parse(t, strlen(t), &e.dst_ip) == DW_OK);
+				e.src_port = half ? 445 : 50000;
+				e.dst_port = half ? 50000 : 445;
+				e.bytes_out = half ? (day == 12 && i == 9 ? 30 * GB : 300 * MB) : 2 * MB;
+				e.has = DW_EV_HAS_SRC_PORT | DW_EV_HAS_DST_PORT | DW_EV_HAS_BYTES_OUT;
+				put(d, &e);
+			}
+		}
+	}
+	dw_detect_flush(d);
+	g = find_kind("internal_staging");
+	DW_ASSERT(g && strcmp(g->sources, "10.1.0.9") == 0);
+	DW_ASSERT(strstr(G.json.p, "\"bytes_read\":30000000000") != NULL);
+	EXPECT_ONLY(1);
+	done(d, c);
+	DW_PASS();
+}
+
 /*
  * A host that turns producer towards a /24 five hosts use (neither rare nor
  * prevalent), an hour at a time: exfil.host at the end of its day.
