@@ -55,6 +55,17 @@ say() { # one result line (the arguments joined by spaces); remembers failures
 	echo "$*"
 }
 
+# a checker self-test's "N;problems" line -> one result line
+strict() { # name, what was judged, output
+	local n=${3%%;*} problems=${3#*;}
+	case $n in '' | *[!0-9]*) problems="checker self-test failed to run" ;; esac
+	if [ -n "$problems" ]; then
+		say "not ok $1: $problems"
+	else
+		say "ok $1 ($n $2 judged)"
+	fi
+}
+
 # every record is read: one event (with ts and action) per conn.log record
 # and gateway line, as many of each log as the truth says, nothing unparsed
 parse_ok() { # truth events summary -> prints the problem, if any
@@ -293,7 +304,7 @@ done
 # the checker fails on doctored alerts (so an "ok" above means something)
 if [ -n "$first" ] && [ -s "$T/$first/truth.json" ]; then
 	problems=$(python3 - "$GEN" "$T" "$first" <<'PY'
-import copy, json, subprocess, sys
+import copy, json, os, sys
 gen, tdir, name = sys.argv[1:4]
 truth_path = "%s/%s/truth.json" % (tdir, name)
 truth = json.load(open(truth_path))
@@ -336,34 +347,18 @@ if vpn is not None:
     cases["wrong-user"] = (edit(wrong_user), False)
     cases["forbidden-user"] = (edit(extra_user), False)
     cases["no-user"] = (edit(lambda v: v[vpn].update(users=[])), False)
-out = []
-for cname, (v, should) in cases.items():
-    p = "%s/doctored.alerts" % tdir
-    with open(p, "w") as f:
-        for a in v:
-            f.write(json.dumps(a) + "\n")
-    r = subprocess.run([sys.executable, gen, "--check", truth_path, p],
-                       capture_output=True, text=True)
-    ok = r.returncode == 0 and r.stdout.strip() == "ok"
-    if ok != should:
-        out.append("%s: exit %d %s" % (cname, r.returncode, r.stdout.strip()[:200]))
-print("%d;%s" % (len(cases), "; ".join(out)))
+sys.path.insert(0, os.path.dirname(gen))
+from gen_flow import judge_doctored
+print(judge_doctored(cases, "--check", truth_path, "%s/doctored.alerts" % tdir))
 PY
 )
-	n=${problems%%;*}
-	problems=${problems#*;}
-	case $n in '' | *[!0-9]*) problems="checker self-test failed to run" ;; esac
-	if [ -n "$problems" ]; then
-		say "not ok flow-checker-strict: $problems"
-	else
-		say "ok flow-checker-strict ($n doctored alert files judged)"
-	fi
+	strict flow-checker-strict "doctored alert files" "$problems"
 fi
 
 # the incident checker fails on doctored incidents
 if [ -n "$first" ] && [ -s "$T/$first.incidents" ]; then
 	problems=$(python3 - "$GEN" "$T" "$first" <<'PY'
-import copy, json, subprocess, sys
+import copy, json, os, sys
 gen, tdir, name = sys.argv[1:4]
 truth_path = "%s/%s/truth.json" % (tdir, name)
 truth = json.load(open(truth_path))
@@ -419,28 +414,12 @@ if exf is not None:
     })
 if exf2 is not None:
     cases["merged"] = (edit(merged), False)
-out = []
-for cname, (v, should) in cases.items():
-    p = "%s/doctored.incidents" % tdir
-    with open(p, "w") as f:
-        for g in v:
-            f.write(json.dumps(g) + "\n")
-    r = subprocess.run([sys.executable, gen, "--check-incidents", truth_path, p],
-                       capture_output=True, text=True)
-    ok = r.returncode == 0 and r.stdout.strip() == "ok"
-    if ok != should:
-        out.append("%s: exit %d %s" % (cname, r.returncode, r.stdout.strip()[:200]))
-print("%d;%s" % (len(cases), "; ".join(out)))
+sys.path.insert(0, os.path.dirname(gen))
+from gen_flow import judge_doctored
+print(judge_doctored(cases, "--check-incidents", truth_path, "%s/doctored.incidents" % tdir))
 PY
 )
-	n=${problems%%;*}
-	problems=${problems#*;}
-	case $n in '' | *[!0-9]*) problems="checker self-test failed to run" ;; esac
-	if [ -n "$problems" ]; then
-		say "not ok flow-incidents-checker-strict: $problems"
-	else
-		say "ok flow-incidents-checker-strict ($n doctored incident files judged)"
-	fi
+	strict flow-incidents-checker-strict "doctored incident files" "$problems"
 fi
 
 # the public samples: the Zeek and NetFlow records (among them a 437 MB Teams

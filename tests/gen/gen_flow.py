@@ -89,6 +89,7 @@ import json
 import math
 import os
 import random
+import subprocess
 import sys
 import time
 
@@ -631,12 +632,36 @@ def vpn_traffic(rnd, conn, org, nat, t, length):
 KINDS = ("exfiltration", "internal_staging")
 
 
-def check(truth_path, alerts_path):
+def judge_doctored(cases, flag, truth_path, path):
+    """The checker's self-test: for each case name -> (records, should_pass), write the
+    records as JSON lines to path, run this script with flag, and return "N;problems"
+    (the cases it judged wrongly)."""
+    out = []
+    for cname, (v, should) in cases.items():
+        with open(path, "w") as f:
+            for rec in v:
+                f.write(json.dumps(rec) + "\n")
+        r = subprocess.run([sys.executable, os.path.abspath(__file__), flag, truth_path, path],
+                           capture_output=True, text=True)
+        ok = r.returncode == 0 and r.stdout.strip() == "ok"
+        if ok != should:
+            out.append("%s: exit %d %s" % (cname, r.returncode, r.stdout.strip()[:200]))
+    return "%d;%s" % (len(cases), "; ".join(out))
+
+
+def read_lines(truth_path, lines_path):
+    """The truth and the JSON lines to judge, or (None, None) after printing why."""
     try:
-        truth = json.load(open(truth_path))
-        alerts = [json.loads(l) for l in open(alerts_path) if l.strip()]
+        return (json.load(open(truth_path)),
+                [json.loads(l) for l in open(lines_path) if l.strip()])
     except (OSError, ValueError) as e:
         print("cannot read: %s" % e)
+        return None, None
+
+
+def check(truth_path, alerts_path):
+    truth, alerts = read_lines(truth_path, alerts_path)
+    if truth is None:
         return 1
     problems = []
     got = {}
@@ -686,11 +711,8 @@ def check_incidents(truth_path, incidents_path):
     and every required one; every required destination; bytes_out at least bytes_out_min;
     first_seen / last_seen exactly when the truth says them, else within after .. before; no
     quiet source or destination in any incident."""
-    try:
-        truth = json.load(open(truth_path))
-        incs = [json.loads(l) for l in open(incidents_path) if l.strip()]
-    except (OSError, ValueError) as e:
-        print("cannot read: %s" % e)
+    truth, incs = read_lines(truth_path, incidents_path)
+    if truth is None:
         return 1
     problems = []
 
