@@ -8,12 +8,12 @@
 #   make fuzz-run T=sshd SECS=60
 #   make check        test + source checks (scripts/checksrc.sh)
 
-PKGS    := zlib sqlite3
+PKGS    := zlib sqlite3 nettle
 CC      ?= cc
 PREFIX  ?= /usr/local
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lz -lsqlite3)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lz -lsqlite3 -lnettle)
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 BASE    := -std=c11 -D_GNU_SOURCE -pthread -MMD -MP $(WARN) $(PKG_CFLAGS)
@@ -31,12 +31,12 @@ AR      := gcc-ar
 endif
 
 CFLAGS  ?=
-LDLIBS  := $(PKG_LIBS) -lm -pthread
+LDLIBS  := $(PKG_LIBS) -lunistring -lm -pthread
 ALLCFLAGS := $(BASE) $(OPT) $(CFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/event/*.c src/input/*.c src/parse/*.c \
                               src/detect/*.c src/incident/*.c src/output/*.c \
-                              src/store/*.c))
+                              src/store/*.c src/leak/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c tests/unit/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
@@ -56,7 +56,7 @@ TOOLS    := $(BUILD)/tests/evtxdump
 all: deps-check $(BIN)
 
 deps-check:
-	@pkg-config --exists $(PKGS) || { echo "missing libraries: apt-get install -y build-essential pkg-config zlib1g-dev libsqlite3-dev" >&2; exit 1; }
+	@pkg-config --exists $(PKGS) || { echo "missing libraries: apt-get install -y build-essential pkg-config zlib1g-dev libsqlite3-dev nettle-dev libunistring-dev" >&2; exit 1; }
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -15,8 +15,8 @@ grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi|atol|rand)\(' src/*
 grep -nE '\b(time|clock_gettime|gettimeofday)\(' src/detect/*.c && say "wall clock in src/detect"
 grep -nE '\b(malloc|calloc|realloc|strdup)\(' src/parse/*.c | grep -vE '_(new|init)\b|^\S+:\s*\*' \
 	&& echo "checksrc: note: allocation in src/parse (allowed only in *_new/*_init)"
-# layering: core <- event <- input, parse, detect <- incident, output <- cli
-rank() { case $1 in core) echo 0;; event) echo 1;; input|parse|detect) echo 2;; incident|output|store) echo 3;; cli) echo 4;; *) echo 9;; esac; }
+# layering: core <- event <- input, parse, detect, leak <- incident, output, store <- cli
+rank() { case $1 in core) echo 0;; event) echo 1;; input|parse|detect|leak) echo 2;; incident|output|store) echo 3;; cli) echo 4;; *) echo 9;; esac; }
 for f in src/*/*.[ch]; do
 	layer=$(basename "$(dirname "$f")")
 	for inc in $(grep -oE '#include "\.\./[a-z]+/' "$f" | sed 's|#include "\.\./||; s|/||'); do

@@ -50,7 +50,6 @@ enum {
 	} while (0)
 #endif
 
-/* Decimal digit test that never depends on locale or signedness. */
 /* a + b, saturating at UINT64_MAX (byte counters fed by hostile logs). */
 static inline uint64_t dw_add_sat(uint64_t a, uint64_t b)
 {
@@ -65,6 +64,7 @@ static inline uint64_t dw_u64_of(double x)
 	return x >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)x;
 }
 
+/* Decimal digit test that never depends on locale or signedness. */
 static inline int dw_isdigit(int c)
 {
 	return (unsigned)(c - '0') <= 9u;
