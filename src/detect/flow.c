@@ -50,7 +50,6 @@
  * Allocated once; pages are touched as entries fill. If the allocation
  * fails, flows are counted in stats.flows_other and not judged.
  */
-#include <math.h>
 
 #include "internal.h"
 
@@ -470,24 +469,10 @@ void dw_flow_vpn_users(struct dw_detect *d, const uint8_t *hkey, size_t hklen, i
 
 /* ---- state (snapshot.c's format) ---- */
 
-static void put_ewma(struct dw_sb *sb, const struct dw_ewma *e)
-{
-	dw_snap_put_f64(sb, e->m);
-	dw_snap_put_f64(sb, e->m2);
-	dw_snap_put_f64(sb, e->decay);
-	dw_snap_put(sb, e->n, 8);
-}
-
 static void get_ewma(struct dw_snap_r *r, struct dw_ewma *e, double alpha)
 {
 	dw_ewma_init(e, alpha);
-	e->m = dw_snap_get_f64(r);
-	e->m2 = dw_snap_get_f64(r);
-	e->decay = dw_snap_get_f64(r);
-	e->n = dw_snap_get(r, 8);
-	if (!(e->decay >= 0 && e->decay <= 1) || !isfinite(e->m) || !isfinite(e->m2) ||
-	    e->m < -1 || e->m2 < 0)
-		r->bad = 1;
+	dw_snap_get_ewma(r, e);
 }
 
 static void put_host(const struct dw_detect *d, struct dw_sb *sb, const void *key, size_t klen,
@@ -510,9 +495,9 @@ static void put_host(const struct dw_detect *d, struct dw_sb *sb, const void *ke
 	dw_snap_put(sb, h->top_rd, 8);
 	dw_snap_put(sb, h->top_ref, 8);
 	dw_snap_put(sb, h->rd_ref, 8);
-	put_ewma(sb, &h->up_b);
-	put_ewma(sb, &h->pcr_b);
-	put_ewma(sb, &h->rd_b);
+	dw_snap_put_ewma(sb, &h->up_b);
+	dw_snap_put_ewma(sb, &h->pcr_b);
+	dw_snap_put_ewma(sb, &h->rd_b);
 	dw_snap_put(sb, (uint64_t)h->day, 8);
 	dw_snap_put(sb, h->days, 2);
 	dw_snap_put(sb, h->rdays, 2);
@@ -671,7 +656,7 @@ void dw_flow_save(const struct dw_detect *d, struct dw_sb *sb)
 	dw_snap_put_tag(sb, "FLOW");
 	dw_snap_put(sb, (uint64_t)d->flow_first, 8);
 	dw_snap_put(sb, (uint64_t)d->flow_day, 8);
-	put_ewma(sb, &d->stage_all);
+	dw_snap_put_ewma(sb, &d->stage_all);
 	dw_snap_put(sb, d->fhost != NULL, 1);
 	if (!d->fhost)
 		return;

@@ -681,6 +681,9 @@ int dw_snap_get_alert(struct dw_snap_r *r, struct dw_alert *a) DW_WUR;
 /* An event whose slices point into the blob and whose user is in e->user_buf. */
 void dw_snap_get_event(struct dw_snap_r *r, struct dw_event *e);
 void dw_snap_get_wcount(struct dw_snap_r *r, struct dw_wcount *w, int64_t ring);
+/* A baseline's mean, square mean, decay and count (its alpha is the caller's: set before loading). */
+void dw_snap_put_ewma(struct dw_sb *sb, const struct dw_ewma *e);
+void dw_snap_get_ewma(struct dw_snap_r *r, struct dw_ewma *e);
 
 /* A table's entries from the least recently used on: key, then what fn writes. */
 typedef void (*dw_snap_put_fn)(const struct dw_detect *d, struct dw_sb *sb, const void *key,

@@ -802,7 +802,7 @@ static int load_source(struct dw_detect *d, struct dw_snap_r *r)
 
 /* ---- distributed.c ---- */
 
-static void put_ewma(struct dw_sb *sb, const struct dw_ewma *e)
+void dw_snap_put_ewma(struct dw_sb *sb, const struct dw_ewma *e)
 {
 	dw_snap_put_f64(sb, e->m);
 	dw_snap_put_f64(sb, e->m2);
@@ -810,13 +810,14 @@ static void put_ewma(struct dw_sb *sb, const struct dw_ewma *e)
 	dw_snap_put(sb, e->n, 8);
 }
 
-static void get_ewma(struct dw_snap_r *r, struct dw_ewma *e)
+void dw_snap_get_ewma(struct dw_snap_r *r, struct dw_ewma *e)
 {
 	e->m = dw_snap_get_f64(r);
 	e->m2 = dw_snap_get_f64(r);
 	e->decay = dw_snap_get_f64(r);
 	e->n = dw_snap_get(r, 8);
-	if (e->decay < 0 || e->decay > 1)
+	if (!(e->decay >= 0 && e->decay <= 1) || !isfinite(e->m) || !isfinite(e->m2) ||
+	    e->m < -1 || e->m2 < 0)
 		r->bad = 1;
 }
 
@@ -829,10 +830,10 @@ static void save_dist(const struct dw_detect *d, struct dw_sb *sb)
 	dw_snap_put_wcount(sb, &d->wl_user, d->ring_len);
 	for (int64_t i = 0; i < d->ring_len; i++)
 		dw_snap_put(sb, d->attempts[i], 4);
-	put_ewma(sb, &d->b_ss);
-	put_ewma(sb, &d->b_su);
-	put_ewma(sb, &d->b_ls);
-	put_ewma(sb, &d->b_lu);
+	dw_snap_put_ewma(sb, &d->b_ss);
+	dw_snap_put_ewma(sb, &d->b_su);
+	dw_snap_put_ewma(sb, &d->b_ls);
+	dw_snap_put_ewma(sb, &d->b_lu);
 	for (int i = 0; i < DW_CAMP_RING; i++) {
 		const struct dw_camp *cp = &d->camps[i];
 		dw_snap_put(sb, cp->id, 4);
@@ -865,10 +866,10 @@ static int load_dist(struct dw_detect *d, struct dw_snap_r *r)
 	dw_snap_get_wcount(r, &d->wl_user, d->ring_len);
 	for (int64_t i = 0; i < d->ring_len && !r->bad; i++)
 		d->attempts[i] = (uint32_t)dw_snap_get(r, 4);
-	get_ewma(r, &d->b_ss);
-	get_ewma(r, &d->b_su);
-	get_ewma(r, &d->b_ls);
-	get_ewma(r, &d->b_lu);
+	dw_snap_get_ewma(r, &d->b_ss);
+	dw_snap_get_ewma(r, &d->b_su);
+	dw_snap_get_ewma(r, &d->b_ls);
+	dw_snap_get_ewma(r, &d->b_lu);
 	for (int i = 0; i < DW_CAMP_RING && !r->bad; i++) {
 		struct dw_camp *cp = &d->camps[i];
 		cp->id = (uint32_t)dw_snap_get(r, 4);
